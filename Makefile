@@ -1,0 +1,55 @@
+# The kit's two everyday commands:
+#
+#   make lab    install into .venv if needed, then open JupyterLab on the first notebook
+#   make test   install into .venv if needed, then run every test (unit, property,
+#               notebook and browser tests)
+#
+# Also: `make install` (the install step alone) and `make clean`.
+#
+# Overridable: PYTHON (the interpreter that makes the venv), NOTEBOOK, LAB_ARGS (extra
+# arguments for `jupyter lab`) and PYTEST_ARGS (extra arguments for pytest), e.g.
+#   make lab LAB_ARGS='--no-browser --port 8899'
+#   make test PYTEST_ARGS='-x -k scenario'
+
+PYTHON ?= python3
+NOTEBOOK ?= notebooks/00_start_here.ipynb
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: pip runs again only when pyproject.toml is newer.
+STAMP := $(VENV)/.installed
+
+# nbval (switched on by --nbval-lax) collects every .ipynb under the paths given, and pytest
+# collects test_*.py files everywhere. Keep each to its own folder: notebooks run from
+# notebooks/ only, Python tests from tests/ only. $(wildcard) drops notebooks/ while it
+# does not exist, so pytest does not stop on a missing path.
+TEST_PATHS := tests $(wildcard notebooks)
+PYTEST_OPTS := --nbval-lax --nbval-current-env -p no:cacheprovider \
+	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
+	--ignore-glob='$(CURDIR)/notebooks/*.py'
+
+.PHONY: lab test install clean
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(NOTEBOOK) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_OPTS) $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+# Order-only prerequisite (after |): the venv is made once and never triggers a reinstall.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# A venv that failed halfway (e.g. no ensurepip) is removed, so the next run starts clean.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build test-artifacts *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

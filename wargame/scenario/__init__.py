@@ -1,0 +1,16 @@
+"""Scenario files: the schema, loading with line numbers and ``extends``, and error messages."""
+
+from .errors import Problem, ScenarioError
+from .loading import load_scenario, shipped_scenarios
+from .schema import AUTONOMY_LEVELS, LESSON_KINDS, ROLES, Scenario
+
+__all__ = [
+    "AUTONOMY_LEVELS",
+    "LESSON_KINDS",
+    "Problem",
+    "ROLES",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "shipped_scenarios",
+]
