@@ -1,0 +1,129 @@
+"""Many games at once: ``simulate`` plays a batch to the end with a policy.
+
+Run k of a batch uses seed ``seed + k`` and its own generator, so it plays exactly like
+``Game(scenario, seed=seed + k)`` given the same orders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .game import player_view
+from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays
+from .policies import BUILT_IN
+from .rules.draws import make_draws
+from .scenario import Scenario, load_scenario
+from .state import State, initial_state
+from .tables import Tables, tables_for
+from .turn import resolve_turn
+
+SUMMARY_METRICS = (
+    "damage_usd",
+    "leaked_real_units",
+    "civilian_harm_people",
+    "interceptor_spend_usd",
+    "raid_cost_usd",
+    "spend_total_usd",
+    "strike_value_destroyed_usd",
+    "incidents_count",
+)
+
+
+@dataclass
+class SimulationResult:
+    """Per-run, per-turn history and a summary of the outcomes over runs."""
+
+    history: pd.DataFrame  # one row per (run, turn)
+    totals: pd.DataFrame  # one row per run: each summary metric summed over turns
+    summary: pd.DataFrame  # statistics of the totals over runs
+    final_state: State
+    policy: str
+
+    def _repr_html_(self) -> str:
+        return f"<p>Policy <b>{self.policy}</b>, {len(self.totals)} runs</p>" + self.summary.to_html(float_format=lambda v: f"{v:,.1f}")
+
+
+def resolve_policy(policy) -> tuple[str, Callable]:
+    """A policy by built-in name, or a function; returns its name and the function."""
+    if isinstance(policy, str):
+        if policy not in BUILT_IN:
+            raise ValueError(f"no built-in policy {policy!r} (allowed: {', '.join(BUILT_IN)})")
+        return policy, BUILT_IN[policy]
+    if callable(policy):
+        return getattr(policy, "__name__", "custom"), policy
+    raise TypeError("a policy is a built-in name or a function from what the player sees to Orders")
+
+
+def decide(policy: Callable, state: State, tables: Tables) -> OrderArrays:
+    """The policy's orders for every game of the batch."""
+    if getattr(policy, "batched", False):
+        return policy(state, tables)
+    per_game = []
+    for game in range(state.batch):
+        orders = policy(player_view(state, tables, game))
+        per_game.append(orders_to_arrays(orders, tables))
+    return OrderArrays.stack(per_game)
+
+
+def play_batch(
+    tables: Tables,
+    policy: Callable,
+    seeds: np.ndarray,
+    mode: str,
+    on_turn: Callable | None = None,
+    state: State | None = None,
+    draws=None,
+    first_orders: OrderArrays | None = None,
+) -> State:
+    """Play every game of a batch to the end; ``on_turn(turn, metrics)`` sees each turn."""
+    state = initial_state(tables, len(seeds)) if state is None else state
+    draws = make_draws(mode, seeds, tables.draw_columns) if draws is None else draws
+    while state.turn <= tables.turns:
+        orders = first_orders if first_orders is not None else decide(policy, state, tables)
+        first_orders = None
+        problems = order_problems(state, orders, tables)
+        if problems:
+            game = int(np.nonzero(problems[0].games)[0][0])
+            raise OrdersError(
+                [f"run {game}, turn {state.turn}: " + p.describe(game) for p in problems if p.games[game]]
+            )
+        turn = state.turn
+        state, record = resolve_turn(state, orders, tables, draws, keep_events=False)
+        if on_turn is not None:
+            on_turn(turn, record.metrics)
+    return state
+
+
+def simulate(
+    scenario: Scenario | str | os.PathLike,
+    policy="balanced",
+    runs: int = 1000,
+    seed: int = 0,
+    mode: str = "stochastic",
+) -> SimulationResult:
+    """Play ``runs`` games to the end with a policy; per-run history and summary statistics."""
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    tables = tables_for(scenario)
+    name, function = resolve_policy(policy)
+    seeds = seed + np.arange(runs)
+    turns: list[pd.DataFrame] = []
+
+    def keep(turn: int, metrics: dict) -> None:
+        frame = pd.DataFrame(metrics)
+        frame.insert(0, "turn", turn)
+        frame.insert(0, "seed", seeds)
+        frame.insert(0, "run", np.arange(runs))
+        turns.append(frame)
+
+    final = play_batch(tables, function, seeds, mode, on_turn=keep)
+    history = pd.concat(turns, ignore_index=True).sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
+    totals = history.groupby("run")[list(SUMMARY_METRICS)].sum()
+    totals["cost_exchange_ratio"] = totals["interceptor_spend_usd"] / totals["raid_cost_usd"].where(totals["raid_cost_usd"] > 0)
+    totals["money_end_usd"] = history.groupby("run")["money_end_usd"].last()
+    summary = totals.describe(percentiles=[0.05, 0.5, 0.95]).T[["mean", "std", "5%", "50%", "95%"]]
+    return SimulationResult(history=history, totals=totals, summary=summary, final_state=final, policy=name)

@@ -1,0 +1,400 @@
+"""The player's orders for one turn, as a student writes them and as the rules read them.
+
+``Orders`` holds one game's orders keyed by the scenario's ids. ``OrderArrays`` holds a batch
+of orders as arrays indexed like the state. ``order_problems`` checks orders against the
+state and explains every problem with the amounts involved; orders are never clamped.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .rules.economy import order_costs
+from .state import State
+from .tables import Tables
+
+
+@dataclass
+class Layer:
+    """One layer of air defence: an interceptor type and the shots it fires at each target."""
+
+    item: str
+    shots: int = 1
+
+
+@dataclass
+class Orders:
+    """One turn's decisions. Amounts are whole units; money is paid when the turn is played."""
+
+    production: dict[str, float] = field(default_factory=dict)
+    capacity: dict[str, float] = field(default_factory=dict)
+    joint_capacity: dict[str, float] = field(default_factory=dict)
+    imports: dict[str, float] = field(default_factory=dict)
+    doctrine: dict[str, list[Layer]] = field(default_factory=dict)
+    strikes: dict[str, dict[str, float]] = field(default_factory=dict)
+    autonomy: str = "remote_piloting"
+    adaptation: str = ""
+    train_operators: float = 0
+
+    def copy(self) -> "Orders":
+        return copy.deepcopy(self)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Orders":
+        data = dict(data)
+        data["doctrine"] = {
+            threat: [Layer(**layer) if isinstance(layer, dict) else Layer(*layer) for layer in layers]
+            for threat, layers in data.get("doctrine", {}).items()
+        }
+        return cls(**data)
+
+
+@dataclass(frozen=True, eq=False)
+class OrderArrays:
+    """A batch of orders as arrays: [B, I] amounts, [B, T, L] doctrine, [B, I, G] strikes."""
+
+    production: np.ndarray
+    capacity: np.ndarray
+    joint_capacity: np.ndarray
+    imports: np.ndarray
+    layer_item: np.ndarray  # [B, T, L] item index, -1 for an empty slot
+    layer_shots: np.ndarray  # [B, T, L]
+    strikes: np.ndarray  # [B, I, G]
+    autonomy: np.ndarray  # [B] level index
+    adaptation: np.ndarray  # [B] development-cycle index
+    train_operators: np.ndarray  # [B]
+
+    @property
+    def batch(self) -> int:
+        return self.production.shape[0]
+
+    def take(self, games) -> "OrderArrays":
+        return OrderArrays(**{f.name: getattr(self, f.name)[games] for f in dataclasses.fields(self)})
+
+    @staticmethod
+    def stack(parts: list["OrderArrays"]) -> "OrderArrays":
+        return OrderArrays(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(OrderArrays)}
+        )
+
+
+def empty_order_arrays(tables: Tables, batch: int) -> OrderArrays:
+    """Orders that build, buy and strike nothing, with the scenario's default doctrine and settings."""
+    n_items, n_threats, n_sets = len(tables.items), len(tables.threats), len(tables.target_sets)
+    layer_item = np.full((batch, n_threats, tables.layer_slots), -1)
+    layer_shots = np.ones((batch, n_threats, tables.layer_slots))
+    for t, threat in enumerate(tables.threats):
+        for slot, layer in enumerate(tables.scenario.doctrine.get(threat, ())):
+            layer_item[:, t, slot] = tables.items.index(layer.item)
+            layer_shots[:, t, slot] = layer.shots
+    s = tables.scenario
+    return OrderArrays(
+        production=np.zeros((batch, n_items)),
+        capacity=np.zeros((batch, n_items)),
+        joint_capacity=np.zeros((batch, n_items)),
+        imports=np.zeros((batch, n_items)),
+        layer_item=layer_item,
+        layer_shots=layer_shots,
+        strikes=np.zeros((batch, n_items, n_sets)),
+        autonomy=np.full(batch, tables.levels.index(s.autonomy.default_level)),
+        adaptation=np.full(batch, tables.cycles.index(s.default_development_cycle)),
+        train_operators=np.zeros(batch),
+    )
+
+
+def default_orders(tables: Tables) -> Orders:
+    """The scenario's starting orders: nothing bought, the starting doctrine and settings."""
+    return orders_from_arrays(empty_order_arrays(tables, 1), tables)
+
+
+def orders_from_arrays(arrays: OrderArrays, tables: Tables, game: int = 0) -> Orders:
+    """One game's orders, keyed by ids, from a batch of order arrays."""
+
+    def by_item(values: np.ndarray) -> dict[str, float]:
+        return {item: float(values[game, i]) for i, item in enumerate(tables.items) if values[game, i]}
+
+    doctrine = {}
+    for t, threat in enumerate(tables.threats):
+        doctrine[threat] = [
+            Layer(tables.items[int(item)], int(shots))
+            for item, shots in zip(arrays.layer_item[game, t], arrays.layer_shots[game, t])
+            if item >= 0
+        ]
+    strikes = {}
+    for i, item in enumerate(tables.items):
+        plan = {g: float(arrays.strikes[game, i, k]) for k, g in enumerate(tables.target_sets) if arrays.strikes[game, i, k]}
+        if plan:
+            strikes[item] = plan
+    return Orders(
+        production=by_item(arrays.production),
+        capacity=by_item(arrays.capacity),
+        joint_capacity=by_item(arrays.joint_capacity),
+        imports=by_item(arrays.imports),
+        doctrine=doctrine,
+        strikes=strikes,
+        autonomy=tables.levels[int(arrays.autonomy[game])],
+        adaptation=tables.cycles[int(arrays.adaptation[game])],
+        train_operators=float(arrays.train_operators[game]),
+    )
+
+
+class OrdersError(ValueError):
+    """Orders that cannot be carried out, with every reason in a student's words."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("These orders cannot be carried out:\n" + "\n".join(f"- {p}" for p in self.problems))
+
+
+def _unknown(kind: str, word: str, known) -> str:
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else f" Known: {', '.join(known)}."
+    return f"There is no {kind} called {word!r} in this scenario.{hint}"
+
+
+def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
+    """One game's orders as a batch of one; unknown ids raise ``OrdersError``."""
+    problems: list[str] = []
+    arrays = empty_order_arrays(tables, 1)
+
+    def fill(target: np.ndarray, amounts: dict, what: str) -> None:
+        for item, amount in amounts.items():
+            if item not in tables.items:
+                problems.append(_unknown("item", item, tables.items) + f" (in {what})")
+                continue
+            try:
+                target[0, tables.items.index(item)] = float(amount)
+            except (TypeError, ValueError):
+                problems.append(f"{what.capitalize()} of {_name(tables, item)}: {amount!r} is not a number.")
+
+    fill(arrays.production, orders.production, "production")
+    fill(arrays.capacity, orders.capacity, "capacity expansion")
+    fill(arrays.joint_capacity, orders.joint_capacity, "joint capacity")
+    fill(arrays.imports, orders.imports, "imports")
+    arrays.layer_item[:] = -1
+    arrays.layer_shots[:] = 1
+    for threat, layers in orders.doctrine.items():
+        if threat not in tables.threats:
+            problems.append(_unknown("threat class", threat, tables.threats) + " (in doctrine)")
+            continue
+        t = tables.threats.index(threat)
+        if len(layers) > tables.layer_slots:
+            problems.append(
+                f"Doctrine against {_threat_name(tables, threat)}: {len(layers)} layers, "
+                f"but only {tables.layer_slots} interceptor types can engage it. List each type once."
+            )
+            continue
+        for slot, layer in enumerate(layers):
+            if isinstance(layer, dict):
+                layer = Layer(**layer)
+            elif isinstance(layer, (tuple, list)):
+                layer = Layer(*layer)
+            if layer.item not in tables.items:
+                problems.append(_unknown("item", layer.item, tables.items) + " (in doctrine)")
+                continue
+            arrays.layer_item[0, t, slot] = tables.items.index(layer.item)
+            arrays.layer_shots[0, t, slot] = layer.shots
+    for item, plan in orders.strikes.items():
+        if item not in tables.items:
+            problems.append(_unknown("item", item, tables.items) + " (in strikes)")
+            continue
+        for target_set, amount in plan.items():
+            if target_set not in tables.target_sets:
+                problems.append(_unknown("target set", target_set, tables.target_sets) + " (in strikes)")
+                continue
+            arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = float(amount)
+    if orders.autonomy not in tables.levels:
+        problems.append(_unknown("autonomy level", orders.autonomy, tables.levels))
+    else:
+        arrays.autonomy[0] = tables.levels.index(orders.autonomy)
+    if orders.adaptation:
+        if orders.adaptation not in tables.cycles:
+            problems.append(_unknown("development cycle", orders.adaptation, tables.cycles))
+        else:
+            arrays.adaptation[0] = tables.cycles.index(orders.adaptation)
+    arrays.train_operators[0] = float(orders.train_operators)
+    if problems:
+        raise OrdersError(problems)
+    return arrays
+
+
+def money(amount: float, round_up: bool = False) -> str:
+    """Money as players read it: $41.2M, $3.5k, $1.20bn (half-up, or up for amounts to cut)."""
+    sign, amount = ("-" if amount < 0 else ""), abs(float(amount))
+    for scale, suffix, places in ((1e9, "bn", 2), (1e6, "M", 1), (1e3, "k", 1), (1.0, "", 0)):
+        if amount >= scale or scale == 1.0:
+            factor = 10**places
+            scaled = amount / scale * factor
+            shown = (math.ceil(scaled - 1e-6) if round_up else math.floor(scaled + 0.5)) / factor
+            number = f"{shown:,.{places}f}"
+            return f"{sign}${number}{suffix}"
+    raise AssertionError("unreachable")
+
+
+def units(amount: float) -> str:
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+
+
+def _name(tables: Tables, item: str) -> str:
+    return tables.scenario.catalogue[item].name if item in tables.scenario.catalogue else item
+
+
+def _threat_name(tables: Tables, threat: str) -> str:
+    return tables.scenario.adversary.threats[threat].name
+
+
+def _level_name(tables: Tables, level: int) -> str:
+    return tables.scenario.autonomy.levels[tables.levels[level]].name
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Games of a batch whose orders break one constraint, and how to say it for each game."""
+
+    games: np.ndarray  # [B] bool
+    describe: object  # callable(game index) -> str
+
+
+def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Problem]:
+    """Every constraint the orders break, for every game of the batch at once."""
+    found: list[Problem] = []
+
+    def add(mask, describe) -> None:
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            found.append(Problem(mask, describe))
+
+    amounts = {
+        "production": orders.production,
+        "capacity expansion": orders.capacity,
+        "joint capacity": orders.joint_capacity,
+        "imports": orders.imports,
+    }
+    for what, values in amounts.items():
+        for i, item in enumerate(tables.items):
+            column = values[:, i]
+            add(column < 0, lambda b, c=column, w=what, n=_name(tables, item): f"{w.capitalize()} of {n} cannot be negative ({units(c[b])} ordered). Order 0 or more.")
+            add(
+                np.abs(column - np.round(column)) > 1e-9,
+                lambda b, c=column, w=what, n=_name(tables, item): f"{w.capitalize()} of {n}: {units(c[b])} ordered; order whole units.",
+            )
+
+    production_limit = state.capacity + state.joint_capacity
+    for i, item in enumerate(tables.items):
+        name = _name(tables, item)
+        add(
+            orders.production[:, i] > production_limit[:, i] + 1e-9,
+            lambda b, i=i, name=name: (
+                f"Production of {name}: {units(orders.production[b, i])} ordered, "
+                f"capacity is {units(np.floor(production_limit[b, i] + 1e-9))} this turn."
+            ),
+        )
+        add(
+            (orders.imports[:, i] > 0) & ~tables.has_imports[i],
+            lambda b, name=name: f"{name} cannot be imported in this scenario. Set its imports to 0.",
+        )
+        add(
+            tables.has_imports[i] & (orders.imports[:, i] > state.import_available[:, i] + 1e-9),
+            lambda b, i=i, name=name: (
+                f"Imports of {name}: {units(orders.imports[b, i])} ordered, "
+                f"the market offers {units(state.import_available[b, i])} this turn."
+            ),
+        )
+        add(
+            (orders.joint_capacity[:, i] > 0) & ~tables.has_joint[i],
+            lambda b, name=name: f"{name} has no joint-production option in this scenario. Set its joint capacity to 0.",
+        )
+
+    for t, threat in enumerate(tables.threats):
+        threat_name = _threat_name(tables, threat)
+        for slot in range(tables.layer_slots):
+            item = orders.layer_item[:, t, slot]
+            used = item >= 0
+            safe = np.where(used, item, 0)
+            add(
+                used & ~tables.can_engage[safe, t],
+                lambda b, safe=safe, threat_name=threat_name: (
+                    f"Doctrine against {threat_name}: {_name(tables, tables.items[safe[b]])} cannot engage "
+                    f"this threat. Remove it from this layer list."
+                ),
+            )
+            shots = orders.layer_shots[:, t, slot]
+            add(
+                used & ((shots < 1) | (shots > tables.max_shots[safe]) | (shots != np.round(shots))),
+                lambda b, safe=safe, shots=shots, threat_name=threat_name: (
+                    f"Doctrine against {threat_name}: {units(shots[b])} shots per target with "
+                    f"{_name(tables, tables.items[safe[b]])}; allowed 1 to {int(tables.max_shots[safe[b]])}."
+                ),
+            )
+            for other in range(slot):
+                add(
+                    used & (orders.layer_item[:, t, other] == item),
+                    lambda b, safe=safe, threat_name=threat_name: (
+                        f"Doctrine against {threat_name}: {_name(tables, tables.items[safe[b]])} is listed twice. "
+                        f"List each type once."
+                    ),
+                )
+
+    launched = orders.strikes.sum(axis=2)
+    add(
+        (orders.strikes < 0).any(axis=(1, 2)) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9).any(axis=(1, 2)),
+        lambda b: "Strike orders must be whole numbers of drones, 0 or more.",
+    )
+    for i, item in enumerate(tables.items):
+        name = _name(tables, item)
+        add(
+            (launched[:, i] > 0) & ~tables.is_strike[i],
+            lambda b, name=name: f"{name} is not a strike drone. Strike with a strike drone instead.",
+        )
+        add(
+            launched[:, i] > state.stock[:, i] + 1e-9,
+            lambda b, i=i, name=name: (
+                f"Strikes with {name}: {units(launched[b, i])} ordered, {units(state.stock[b, i])} on hand."
+            ),
+        )
+
+    sorties = launched.sum(axis=1)
+    per_operator = tables.sorties_per_operator[orders.autonomy]
+    sortie_limit = state.operators * per_operator
+    add(
+        np.isfinite(per_operator) & (sorties > sortie_limit + 1e-9),
+        lambda b: (
+            f"{_level_name(tables, orders.autonomy[b])} lets one operator fly {units(per_operator[b])} sorties a turn: "
+            f"{units(state.operators[b])} operators can fly {units(sortie_limit[b])}, you ordered {units(sorties[b])}. "
+            f"Fly fewer sorties, train operators, or choose a level that needs fewer operators."
+        ),
+    )
+    add(
+        state.prohibited[np.arange(state.batch), orders.autonomy],
+        lambda b: (
+            f"{_level_name(tables, orders.autonomy[b])} is prohibited by this scenario's legal regime "
+            f"({tables.scenario.autonomy.legal_regime.name}). Choose another autonomy level."
+        ),
+    )
+    add(
+        (orders.train_operators < 0) | (np.abs(orders.train_operators - np.round(orders.train_operators)) > 1e-9),
+        lambda b: f"Operators to train: {units(orders.train_operators[b])}; train a whole number, 0 or more.",
+    )
+
+    total = sum(order_costs(state, orders, tables).values())
+    add(
+        total > state.money + 1e-6,
+        lambda b: (
+            f"These orders cost {money(total[b])}; you have {money(state.money[b])}. "
+            f"Cut {money(total[b] - state.money[b], round_up=True)}."
+        ),
+    )
+    return found
+
+
+def problems_for_game(problems: list[Problem], game: int = 0) -> list[str]:
+    return [p.describe(game) for p in problems if p.games[game]]

@@ -1,0 +1,115 @@
+"""Step 3, air defence: for each threat class the doctrine's layers fire in order.
+
+For one layer with an item of stock ``S``, ``shots`` per target and fire capacity ``F`` left:
+``engaged = min(remaining, S // shots, F)``, ``P(kill) = 1 - (1 - pk) ** shots`` with pk cut by
+any active countermeasure, ``kills ~ Binomial(engaged, P(kill))`` and ``S -= engaged * shots``.
+The defender cannot tell decoys from real threats: the engaged are a random share of what
+remains, decoys included. Stock and fire capacity are shared by all threat classes, which are
+engaged in the scenario's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..state import State
+from ..tables import Tables
+from .raid import Raid
+from .record import Record
+
+
+@dataclass(frozen=True)
+class Defence:
+    downed_real: np.ndarray  # [B, T]
+    downed_decoys: np.ndarray  # [B, T]
+    leaked_real: np.ndarray  # [B, T]
+    leaked_decoys: np.ndarray  # [B, T]
+    expended: np.ndarray  # [B, I] units fired
+    kills: np.ndarray  # [B, I] threats (real or decoy) downed by each item
+
+
+def kill_probability(pk, shots, countermeasure, penalty: float):
+    """Chance that ``shots`` shots kill one target, with a countermeasure cutting pk."""
+    effective_pk = pk * (1.0 - penalty * countermeasure)
+    return 1.0 - (1.0 - effective_pk) ** shots
+
+
+def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record: Record) -> tuple[State, Defence]:
+    """Fire the layers of every threat class's doctrine; return the new stock and the outcome."""
+    batch, games = state.batch, np.arange(state.batch)
+    stock = state.stock.copy()
+    fire_left = np.broadcast_to(tables.fire_capacity, stock.shape).copy()
+    expended = np.zeros_like(stock)
+    kills_by_item = np.zeros_like(stock)
+    shape = raid.launched.shape
+    downed_real, downed_decoys = np.zeros(shape), np.zeros(shape)
+    leaked_real, leaked_decoys = np.zeros(shape), np.zeros(shape)
+
+    for t, threat in enumerate(tables.threats):
+        real = raid.launched[:, t] - raid.decoys[:, t]
+        decoys = raid.decoys[:, t].copy()
+        for slot in range(tables.layer_slots):
+            item = orders.layer_item[:, t, slot]
+            used = item >= 0
+            index = np.where(used, item, 0)
+            shots = orders.layer_shots[:, t, slot]
+            remaining = real + decoys
+            can_fire = draws.whole(stock[games, index] / shots)
+            engaged = np.where(used, np.minimum(np.minimum(remaining, can_fire), fire_left[games, index]), 0.0)
+            decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
+            engaged_decoys = np.clip(
+                draws.binomial(engaged, decoy_fraction), np.maximum(0.0, engaged - real), np.minimum(engaged, decoys)
+            )
+            engaged_real = engaged - engaged_decoys
+            p_kill = kill_probability(
+                tables.pk[index, t], shots, state.countermeasure[games, index], tables.countermeasure_penalty
+            )
+            kills_real = draws.binomial(engaged_real, p_kill)
+            kills_decoys = draws.binomial(engaged_decoys, p_kill)
+            fired = engaged * shots
+            # each game has one index here, so plain fancy-index updates cannot collide
+            stock[games, index] -= fired
+            fire_left[games, index] -= engaged
+            expended[games, index] += fired
+            kills_by_item[games, index] += kills_real + kills_decoys
+            real = real - kills_real
+            decoys = decoys - kills_decoys
+            downed_real[:, t] += kills_real
+            downed_decoys[:, t] += kills_decoys
+            if used.any():
+                record.event(
+                    "air_defence",
+                    f"layer_{threat}_{slot + 1}",
+                    kills_real + kills_decoys,
+                    threat=threat,
+                    layer=slot + 1,
+                    item=index,
+                    used=used,
+                    shots=shots,
+                    pk=tables.pk[index, t],
+                    p_kill=p_kill,
+                    countermeasure=state.countermeasure[games, index],
+                    came=remaining,
+                    engaged=engaged,
+                    engaged_decoys=engaged_decoys,
+                    downed_decoys=kills_decoys,
+                    fired=fired,
+                    stock_before=stock[games, index] + fired,
+                )
+        leaked_real[:, t] = real
+        leaked_decoys[:, t] = decoys
+        record.metric(f"leaked_{threat}_units", real + decoys)
+
+    record.metric("downed_units", (downed_real + downed_decoys).sum(axis=1))
+    record.metric("downed_decoys_units", downed_decoys.sum(axis=1))
+    record.metric("leaked_units", (leaked_real + leaked_decoys).sum(axis=1))
+    record.metric("leaked_real_units", leaked_real.sum(axis=1))
+    record.metric("leaked_decoys_units", leaked_decoys.sum(axis=1))
+    interceptors = ~tables.is_strike
+    record.metric("interceptor_spend_usd", (expended * tables.unit_cost)[:, interceptors].sum(axis=1))
+    record.metric_by("expended_units", tables.items, expended)
+    record.metric_by("kills_units", tables.items, kills_by_item)
+    defence = Defence(downed_real, downed_decoys, leaked_real, leaked_decoys, expended, kills_by_item)
+    return state.replace(stock=stock), defence

@@ -1,0 +1,53 @@
+"""Step 2, the adversary's raid: how many of each threat class come, and how many are decoys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..state import State
+from ..tables import Tables
+from .record import Record
+
+
+@dataclass(frozen=True)
+class Raid:
+    launched: np.ndarray  # [B, T] everything that comes, decoys included
+    decoys: np.ndarray  # [B, T]
+
+
+def expected_raid_size(state: State, tables: Tables) -> np.ndarray:
+    """[B, T] the mean raid this turn: launch capacity, times the schedule, times suppression."""
+    adversary_left = state.suppression.prod(axis=1, keepdims=True) if state.suppression.shape[1] else 1.0
+    return state.launch_capacity * tables.raid_schedule[state.turn] * adversary_left
+
+
+def raid(state: State, tables: Tables, draws, record: Record) -> Raid:
+    """Launches ~ Poisson(mean raid); decoys ~ Binomial(launches, decoy share)."""
+    mean = expected_raid_size(state, tables)
+    launched = draws.poisson(mean)
+    decoys = draws.binomial(launched, np.broadcast_to(tables.decoy_share, launched.shape))
+    real = launched - decoys
+    cost = (real * tables.threat_cost + decoys * tables.decoy_cost).sum(axis=1)
+    record.metric("raid_size_units", launched.sum(axis=1))
+    record.metric("raid_decoys_units", decoys.sum(axis=1))
+    record.metric("raid_cost_usd", cost)
+    for t, threat in enumerate(tables.threats):
+        record.metric(f"raid_{threat}_units", launched[:, t])
+        record.event(
+            "raid",
+            f"launched_{threat}",
+            launched[:, t],
+            expected=mean[:, t],
+            decoys=decoys[:, t],
+            decoy_share=tables.decoy_share[t],
+            unit_cost_usd=tables.threat_cost[t],
+            decoy_cost_usd=tables.decoy_cost[t],
+        )
+    return Raid(launched=launched, decoys=decoys)
+
+
+def grow_launch_capacity(state: State, tables: Tables) -> State:
+    """The adversary's launch capacity grows (or shrinks) by its rate each turn."""
+    return state.replace(launch_capacity=state.launch_capacity * (1.0 + tables.growth))

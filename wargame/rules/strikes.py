@@ -1,0 +1,78 @@
+"""Step 5, own strikes: strike drones against the adversary's launch sites, production, logistics.
+
+``hits ~ Binomial(launched, p_hit)`` where ``p_hit`` is the autonomy level's hit rate, cut by
+jamming (by the level's sensitivity) and by any countermeasure against the drone, and, for
+time-sensitive targets, by ``exp(-kill_chain / dwell)``: the share still there when the strike
+arrives. Hits cut the adversary's launch capacity (it recovers over time);
+misidentification incidents ``~ Binomial(sorties, p_misidentification)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..state import State
+from ..tables import Tables
+from .record import Record
+
+
+@dataclass(frozen=True)
+class Strikes:
+    hits: np.ndarray  # [B, I, G]
+    incidents: np.ndarray  # [B]
+    incident_charges: np.ndarray  # [B] USD
+
+
+def strike_hit_probability(level, jamming, countermeasure, penalty: float, tables: Tables) -> np.ndarray:
+    """[B, I, G] chance that one sortie hits, by item and target set."""
+    base = tables.p_hit[level] * (1.0 - tables.jamming_sensitivity[level] * jamming)
+    countered = 1.0 - penalty * countermeasure  # [B, I]
+    still_there = np.exp(-tables.kill_chain_minutes[level][:, None] / tables.set_dwell_minutes[None, :])  # [B, G]
+    return base[:, None, None] * countered[:, :, None] * still_there[:, None, :]
+
+
+def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tuple[State, Strikes]:
+    """Fly the strike plan: hits, the capacity they remove, incidents and their cost."""
+    level = orders.autonomy
+    launched = orders.strikes * tables.is_strike[None, :, None]
+    p_hit = strike_hit_probability(level, state.jamming, state.countermeasure, tables.countermeasure_penalty, tables)
+    strike_items = np.nonzero(tables.is_strike)[0]
+    hits = np.zeros_like(launched)
+    if strike_items.size and launched.shape[2]:
+        hits[:, strike_items] = draws.binomial(launched[:, strike_items], p_hit[:, strike_items])
+    sorties = launched.sum(axis=(1, 2))
+    incidents = draws.binomial(sorties, tables.p_misidentification[level])
+    hits_by_set = hits.sum(axis=1)  # [B, G]
+    recovered = state.suppression + (1.0 - state.suppression) * tables.set_recovery
+    suppression = recovered * (1.0 - tables.set_capacity_loss) ** hits_by_set
+    charges = incidents * state.incident_cost
+    record.metric("strike_sorties_units", sorties)
+    record.metric("strike_hits_units", hits.sum(axis=(1, 2)))
+    record.metric("strike_cost_usd", (launched.sum(axis=2) * tables.unit_cost).sum(axis=1))
+    record.metric("strike_value_destroyed_usd", hits_by_set @ tables.set_value if hits_by_set.shape[1] else np.zeros(state.batch))
+    record.metric("incidents_count", incidents)
+    record.metric("incident_cost_usd", charges)
+    record.metric(
+        "adversary_capacity_pct", 100.0 * (suppression.prod(axis=1) if suppression.shape[1] else np.ones(state.batch))
+    )
+    flown = launched.sum(axis=2)
+    for i in np.nonzero(tables.is_strike)[0]:
+        record.metric(f"launched_{tables.items[i]}_units", flown[:, i])
+    record.event(
+        "strikes",
+        "hits",
+        hits.sum(axis=(1, 2)),
+        sorties=sorties,
+        level=level,
+        p_hit_base=tables.p_hit[level],
+        jamming=state.jamming,
+        jamming_sensitivity=tables.jamming_sensitivity[level],
+        kill_chain_minutes=tables.kill_chain_minutes[level],
+        p_hit=p_hit,
+        incidents=incidents,
+        p_misidentification=tables.p_misidentification[level],
+    )
+    new_state = state.replace(stock=state.stock - launched.sum(axis=2), suppression=suppression)
+    return new_state, Strikes(hits, incidents, charges)

@@ -1,0 +1,59 @@
+"""One turn: the rules composed in the order of the design brief, for a whole batch at once.
+
+1. economy (orders paid; production, imports, capacity and operators enter their pipelines)
+2. raid  3. air defence  4. damage  5. own strikes  6. adaptation  7. scripted events
+then the close of the turn: deliveries due next turn arrive, next turn's money is credited
+(less incident costs), and the adversary's launch capacity grows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rules.adaptation import adaptation
+from .rules.air_defence import air_defence
+from .rules.damage import damage
+from .rules.economy import credit_next_turn, deliveries, economy
+from .rules.events import scripted_events
+from .rules.raid import grow_launch_capacity, raid
+from .rules.record import Record
+from .rules.strikes import strikes
+from .state import State
+from .tables import Tables
+
+
+def resolve_turn(state: State, orders, tables: Tables, draws, keep_events: bool = True) -> tuple[State, Record]:
+    """Play one turn of every game in the batch: the new state and what the turn recorded.
+
+    The orders must already be valid (see ``wargame.orders.order_problems``).
+    """
+    record = Record(keep_events=keep_events)
+    draws.start_turn()
+    state = economy(state, orders, tables, record)
+    incoming = raid(state, tables, draws, record)
+    state, defence = air_defence(state, orders, incoming, tables, draws, record)
+    state = damage(state, defence, tables, draws, record)
+    state, strike = strikes(state, orders, tables, draws, record)
+    state = adaptation(state, orders, defence.kills, strike.hits, tables, record)
+    state = scripted_events(state, tables, record)
+    state = deliveries(state, tables, record)
+    state = credit_next_turn(state, tables, strike.incident_charges, record)
+    state = grow_launch_capacity(state, tables)
+    _record_position(state, record, tables)
+    return state.replace(turn=state.turn + 1), record
+
+
+def _record_position(state: State, record: Record, tables: Tables) -> None:
+    """Where each game stands at the end of the turn: money, stock, capacity, operators."""
+    metrics = record.metrics
+    raid_cost = metrics["raid_cost_usd"]
+    metrics["cost_exchange_ratio"] = np.divide(
+        metrics["interceptor_spend_usd"], raid_cost, out=np.zeros_like(raid_cost), where=raid_cost > 0
+    )
+    metrics["money_end_usd"] = state.money
+    metrics["operators_units"] = state.operators.copy()
+    metrics["jamming_intensity"] = state.jamming.copy()
+    for i, item in enumerate(tables.items):
+        metrics[f"stock_{item}_units"] = state.stock[:, i].copy()
+        metrics[f"capacity_{item}_units_per_turn"] = state.capacity[:, i] + state.joint_capacity[:, i]
+        metrics[f"on_order_{item}_units"] = state.incoming_stock[:, :, i].sum(axis=1)
