@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .game import player_view
-from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays
+from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, problems_for_game
 from .policies import BUILT_IN
 from .rules.draws import make_draws
 from .scenario import Scenario, load_scenario
@@ -89,9 +89,7 @@ def play_batch(
         problems = order_problems(state, orders, tables)
         if problems:
             game = int(np.nonzero(problems[0].games)[0][0])
-            raise OrdersError(
-                [f"run {game}, turn {state.turn}: " + p.describe(game) for p in problems if p.games[game]]
-            )
+            raise OrdersError([f"run {game}, turn {state.turn}: {sentence}" for sentence in problems_for_game(problems, game)])
         turn = state.turn
         state, record = resolve_turn(state, orders, tables, draws, keep_events=False)
         if on_turn is not None:

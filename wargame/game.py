@@ -84,7 +84,7 @@ def player_view(state: State, tables: Tables, game: int = 0) -> PlayerView:
         income_usd_per_turn=float(state.income[game]),
         stock_units=by_item(state.stock),
         capacity_units_per_turn=by_item(state.capacity + state.joint_capacity),
-        on_order_units=by_item(state.incoming_stock.sum(axis=1)),
+        on_order_units=by_item(tables.stock_pipe.waiting(state.incoming_stock)),
         import_available_units=by_item(state.import_available),
         operators=float(state.operators[game]),
         jamming_intensity=float(state.jamming[game]),

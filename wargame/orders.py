@@ -261,17 +261,27 @@ class Problem:
     """Games of a batch whose orders break one constraint, and how to say it for each game."""
 
     games: np.ndarray  # [B] bool
-    describe: object  # callable(game index) -> str
+    describe: object  # callable(game index) -> list of sentences
 
 
 def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Problem]:
     """Every constraint the orders break, for every game of the batch at once."""
     found: list[Problem] = []
 
-    def add(mask, describe) -> None:
+    def add(mask, sentence) -> None:
+        """One constraint for a whole game: ``sentence(b)`` says what game b must change."""
         mask = np.asarray(mask, bool)
         if mask.any():
-            found.append(Problem(mask, describe))
+            found.append(Problem(mask, lambda b: [sentence(b)]))
+
+    def add_per_item(mask, sentence) -> None:
+        """One constraint per item: ``mask`` is [B, I]; ``sentence(b, i)`` speaks of item i."""
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            found.append(Problem(mask.any(axis=1), lambda b: [sentence(b, i) for i in np.nonzero(mask[b])[0]]))
+
+    def name(i) -> str:
+        return _name(tables, tables.items[i])
 
     amounts = {
         "production": orders.production,
@@ -280,87 +290,79 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         "imports": orders.imports,
     }
     for what, values in amounts.items():
-        for i, item in enumerate(tables.items):
-            column = values[:, i]
-            add(column < 0, lambda b, c=column, w=what, n=_name(tables, item): f"{w.capitalize()} of {n} cannot be negative ({units(c[b])} ordered). Order 0 or more.")
-            add(
-                np.abs(column - np.round(column)) > 1e-9,
-                lambda b, c=column, w=what, n=_name(tables, item): f"{w.capitalize()} of {n}: {units(c[b])} ordered; order whole units.",
-            )
+        add_per_item(
+            values < 0,
+            lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)} cannot be negative ({units(v[b, i])} ordered). Order 0 or more.",
+        )
+        add_per_item(
+            np.abs(values - np.round(values)) > 1e-9,
+            lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)}: {units(v[b, i])} ordered; order whole units.",
+        )
 
     production_limit = state.capacity + state.joint_capacity
-    for i, item in enumerate(tables.items):
-        name = _name(tables, item)
-        add(
-            orders.production[:, i] > production_limit[:, i] + 1e-9,
-            lambda b, i=i, name=name: (
-                f"Production of {name}: {units(orders.production[b, i])} ordered, "
-                f"capacity is {units(np.floor(production_limit[b, i] + 1e-9))} this turn."
-            ),
-        )
-        add(
-            (orders.imports[:, i] > 0) & ~tables.has_imports[i],
-            lambda b, name=name: f"{name} cannot be imported in this scenario. Set its imports to 0.",
-        )
-        add(
-            tables.has_imports[i] & (orders.imports[:, i] > state.import_available[:, i] + 1e-9),
-            lambda b, i=i, name=name: (
-                f"Imports of {name}: {units(orders.imports[b, i])} ordered, "
-                f"the market offers {units(state.import_available[b, i])} this turn."
-            ),
-        )
-        add(
-            (orders.joint_capacity[:, i] > 0) & ~tables.has_joint[i],
-            lambda b, name=name: f"{name} has no joint-production option in this scenario. Set its joint capacity to 0.",
-        )
+    add_per_item(
+        orders.production > production_limit + 1e-9,
+        lambda b, i: (
+            f"Production of {name(i)}: {units(orders.production[b, i])} ordered, "
+            f"capacity is {units(np.floor(production_limit[b, i] + 1e-9))} this turn."
+        ),
+    )
+    add_per_item(
+        (orders.imports > 0) & ~tables.has_imports,
+        lambda b, i: f"{name(i)} cannot be imported in this scenario. Set its imports to 0.",
+    )
+    add_per_item(
+        tables.has_imports & (orders.imports > state.import_available + 1e-9),
+        lambda b, i: (
+            f"Imports of {name(i)}: {units(orders.imports[b, i])} ordered, "
+            f"the market offers {units(state.import_available[b, i])} this turn."
+        ),
+    )
+    add_per_item(
+        (orders.joint_capacity > 0) & ~tables.has_joint,
+        lambda b, i: f"{name(i)} has no joint-production option in this scenario. Set its joint capacity to 0.",
+    )
 
     for t, threat in enumerate(tables.threats):
-        threat_name = _threat_name(tables, threat)
+        against = f"Doctrine against {_threat_name(tables, threat)}"
         for slot in range(tables.layer_slots):
             item = orders.layer_item[:, t, slot]
             used = item >= 0
+            if not used.any():
+                continue
             safe = np.where(used, item, 0)
             add(
                 used & ~tables.can_engage[safe, t],
-                lambda b, safe=safe, threat_name=threat_name: (
-                    f"Doctrine against {threat_name}: {_name(tables, tables.items[safe[b]])} cannot engage "
-                    f"this threat. Remove it from this layer list."
+                lambda b, safe=safe, against=against: (
+                    f"{against}: {name(safe[b])} cannot engage this threat. Remove it from this layer list."
                 ),
             )
             shots = orders.layer_shots[:, t, slot]
             add(
                 used & ((shots < 1) | (shots > tables.max_shots[safe]) | (shots != np.round(shots))),
-                lambda b, safe=safe, shots=shots, threat_name=threat_name: (
-                    f"Doctrine against {threat_name}: {units(shots[b])} shots per target with "
-                    f"{_name(tables, tables.items[safe[b]])}; allowed 1 to {int(tables.max_shots[safe[b]])}."
+                lambda b, safe=safe, shots=shots, against=against: (
+                    f"{against}: {units(shots[b])} shots per target with {name(safe[b])}; "
+                    f"allowed 1 to {int(tables.max_shots[safe[b]])}."
                 ),
             )
-            for other in range(slot):
-                add(
-                    used & (orders.layer_item[:, t, other] == item),
-                    lambda b, safe=safe, threat_name=threat_name: (
-                        f"Doctrine against {threat_name}: {_name(tables, tables.items[safe[b]])} is listed twice. "
-                        f"List each type once."
-                    ),
-                )
+            add(
+                used & (orders.layer_item[:, t, :slot] == item[:, None]).any(axis=1),
+                lambda b, safe=safe, against=against: f"{against}: {name(safe[b])} is listed twice. List each type once.",
+            )
 
     launched = orders.strikes.sum(axis=2)
     add(
         (orders.strikes < 0).any(axis=(1, 2)) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9).any(axis=(1, 2)),
         lambda b: "Strike orders must be whole numbers of drones, 0 or more.",
     )
-    for i, item in enumerate(tables.items):
-        name = _name(tables, item)
-        add(
-            (launched[:, i] > 0) & ~tables.is_strike[i],
-            lambda b, name=name: f"{name} is not a strike drone. Strike with a strike drone instead.",
-        )
-        add(
-            launched[:, i] > state.stock[:, i] + 1e-9,
-            lambda b, i=i, name=name: (
-                f"Strikes with {name}: {units(launched[b, i])} ordered, {units(state.stock[b, i])} on hand."
-            ),
-        )
+    add_per_item(
+        (launched > 0) & ~tables.is_strike,
+        lambda b, i: f"{name(i)} is not a strike drone. Strike with a strike drone instead.",
+    )
+    add_per_item(
+        launched > state.stock + 1e-9,
+        lambda b, i: f"Strikes with {name(i)}: {units(launched[b, i])} ordered, {units(state.stock[b, i])} on hand.",
+    )
 
     sorties = launched.sum(axis=1)
     per_operator = tables.sorties_per_operator[orders.autonomy]
@@ -397,4 +399,5 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
 
 
 def problems_for_game(problems: list[Problem], game: int = 0) -> list[str]:
-    return [p.describe(game) for p in problems if p.games[game]]
+    """The sentences that tell one game's player what to change."""
+    return [sentence for p in problems if p.games[game] for sentence in p.describe(game)]

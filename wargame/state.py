@@ -22,10 +22,10 @@ class State:
     stock: np.ndarray  # [B, I] units on hand
     capacity: np.ndarray  # [B, I] domestic production, units per turn
     joint_capacity: np.ndarray  # [B, I] production on joint lines, units per turn
-    incoming_stock: np.ndarray  # [B, P, I] units arriving 1..P turns from now (slot 0 = next turn)
-    incoming_capacity: np.ndarray  # [B, P, I]
-    incoming_joint: np.ndarray  # [B, P, I]
-    incoming_operators: np.ndarray  # [B, P]
+    incoming_stock: np.ndarray  # [B, S] units on their way, laid out by ``tables.stock_pipe``
+    incoming_capacity: np.ndarray  # [B, S] laid out by ``tables.capacity_pipe``
+    incoming_joint: np.ndarray  # [B, S] laid out by ``tables.joint_pipe``
+    incoming_operators: np.ndarray  # [B, P] operators finishing training 1..P turns from now
     operators: np.ndarray  # [B] trained strike-drone operators
     import_available: np.ndarray  # [B, I] units the import market offers per turn
     launch_capacity: np.ndarray  # [B, T] adversary launches per turn before suppression
@@ -66,7 +66,7 @@ def initial_state(tables: Tables, batch: int) -> State:
         return np.broadcast_to(row, (batch, *row.shape)).copy()
 
     catalogue = [s.catalogue[i] for i in tables.items]
-    n_items, slots = len(tables.items), tables.pipeline_slots
+    n_items = len(tables.items)
     return State(
         turn=1,
         money=per_game(float(s.budget.initial_usd.value) + tables.income_schedule[1]),
@@ -74,10 +74,10 @@ def initial_state(tables: Tables, batch: int) -> State:
         stock=per_game([item.stock_units for item in catalogue]),
         capacity=per_game([item.capacity_units_per_turn for item in catalogue]),
         joint_capacity=np.zeros((batch, n_items)),
-        incoming_stock=np.zeros((batch, slots, n_items)),
-        incoming_capacity=np.zeros((batch, slots, n_items)),
-        incoming_joint=np.zeros((batch, slots, n_items)),
-        incoming_operators=np.zeros((batch, slots)),
+        incoming_stock=tables.stock_pipe.empty(batch),
+        incoming_capacity=tables.capacity_pipe.empty(batch),
+        incoming_joint=tables.joint_pipe.empty(batch),
+        incoming_operators=np.zeros((batch, tables.operator_slots + 1)),
         operators=per_game(s.training.initial_operators),
         import_available=per_game(
             [item.imports.available_units_per_turn if item.imports else 0.0 for item in catalogue]

@@ -17,6 +17,43 @@ from .scenario.schema import AUTONOMY_LEVELS, Scenario
 NO_LIMIT = np.inf
 
 
+@dataclass(frozen=True, eq=False)
+class Pipe:
+    """Where deliveries wait: one segment of slots per item, as long as its longest lead.
+
+    A pipeline is a [B, size + 1] array; slot ``start[i] + k`` holds what arrives for item i
+    ``k + 1`` turns from now, and the last column is always zero (the slot after a segment's
+    end). Segments keep memory small: an item with a two-year lead does not make every item's
+    pipeline two years long.
+    """
+
+    start: np.ndarray  # [I]
+    length: np.ndarray  # [I]
+    size: int
+    shift_source: np.ndarray  # [size + 1]: the slot each slot takes its amount from next turn
+
+    @classmethod
+    def for_leads(cls, leads) -> "Pipe":
+        length = np.maximum(1, np.asarray(leads, int))
+        start = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(int)
+        size = int(length.sum())
+        shift_source = np.full(size + 1, size)
+        for first, count in zip(start, length):
+            shift_source[first : first + count - 1] = np.arange(first + 1, first + count)
+        return cls(start=start, length=length, size=size, shift_source=shift_source)
+
+    def empty(self, batch: int) -> np.ndarray:
+        return np.zeros((batch, self.size + 1))
+
+    def slot(self, lead_turns) -> np.ndarray:
+        """[I] the slot of each item for a delivery ``lead_turns`` (>= 1) from now."""
+        return self.start + np.asarray(lead_turns, int) - 1
+
+    def waiting(self, pipeline: np.ndarray) -> np.ndarray:
+        """[B, I] everything still on its way, per item."""
+        return np.add.reduceat(pipeline[:, : self.size], self.start, axis=1)
+
+
 def turns_for(days: int, turn_length_days: int) -> int:
     """A lead time in whole turns (validation guarantees it divides evenly)."""
     return int(math.ceil(days / turn_length_days))
@@ -79,7 +116,10 @@ class Tables:
     income_schedule: np.ndarray  # [turns + 2]: income credited for each turn
     training_cost: float
     training_lead: int
-    pipeline_slots: int
+    stock_pipe: Pipe
+    capacity_pipe: Pipe
+    joint_pipe: Pipe
+    operator_slots: int
     layer_slots: int
     countermeasure_first: int
     countermeasure_interval: int
@@ -123,7 +163,6 @@ def _build(s: Scenario) -> Tables:
         int,
     )
     training_lead = turns_for(s.training.lead_time_days, days)
-    pipeline_slots = 1 + max([1, training_lead, *capacity_lead, *import_delay, *joint_lead])
 
     raid_schedule = np.ones((s.turns + 2, len(threats)))
     for t, threat in enumerate(threat_list):
@@ -203,7 +242,10 @@ def _build(s: Scenario) -> Tables:
         income_schedule=income,
         training_cost=float(s.training.cost_usd_per_operator.value),
         training_lead=training_lead,
-        pipeline_slots=pipeline_slots,
+        stock_pipe=Pipe.for_leads(import_delay),
+        capacity_pipe=Pipe.for_leads(capacity_lead),
+        joint_pipe=Pipe.for_leads(joint_lead),
+        operator_slots=max(1, training_lead),
         layer_slots=layer_slots,
         countermeasure_first=countermeasures.first_turn if countermeasures else 0,
         countermeasure_interval=countermeasures.interval_turns if countermeasures else 0,

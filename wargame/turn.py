@@ -53,7 +53,8 @@ def _record_position(state: State, record: Record, tables: Tables) -> None:
     metrics["money_end_usd"] = state.money
     metrics["operators_units"] = state.operators.copy()
     metrics["jamming_intensity"] = state.jamming.copy()
+    on_order = tables.stock_pipe.waiting(state.incoming_stock)
     for i, item in enumerate(tables.items):
         metrics[f"stock_{item}_units"] = state.stock[:, i].copy()
         metrics[f"capacity_{item}_units_per_turn"] = state.capacity[:, i] + state.joint_capacity[:, i]
-        metrics[f"on_order_{item}_units"] = state.incoming_stock[:, :, i].sum(axis=1)
+        metrics[f"on_order_{item}_units"] = on_order[:, i]

@@ -53,6 +53,9 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
         for slot in range(tables.layer_slots):
             item = orders.layer_item[:, t, slot]
             used = item >= 0
+            if not used.any():
+                draws.skip_binomials((batch,), 3)  # the split and the two kill draws
+                continue
             index = np.where(used, item, 0)
             shots = orders.layer_shots[:, t, slot]
             remaining = real + decoys
@@ -78,7 +81,7 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
             decoys = decoys - kills_decoys
             downed_real[:, t] += kills_real
             downed_decoys[:, t] += kills_decoys
-            if used.any():
+            if record.keep_events:
                 record.event(
                     "air_defence",
                     f"layer_{threat}_{slot + 1}",

@@ -40,6 +40,9 @@ class ExpectedDraws:
     def whole(self, x):
         return x
 
+    def skip_binomials(self, shape: tuple, count: int) -> None:
+        pass
+
 
 class RandomDraws:
     """Draws from one generator per game, using a fixed block of uniforms per game per turn."""
@@ -71,7 +74,14 @@ class RandomDraws:
     def binomial(self, n, p):
         n, p = np.broadcast_arrays(np.asarray(n, float), np.asarray(p, float))
         u = self._take(n.shape)
+        if not n.any():
+            return np.zeros(n.shape)
         return binomial_from_uniforms(n, p, u[:, 0], u[:, 1])
+
+    def skip_binomials(self, shape: tuple, count: int) -> None:
+        """Pass over draws that no game of the batch needs, keeping every game's stream in step."""
+        for _ in range(count):
+            self._take(shape)
 
     def poisson(self, mean):
         mean = np.asarray(mean, float)
@@ -100,58 +110,74 @@ def binomial_from_uniforms(n, p, u1, u2) -> np.ndarray:
     p = np.clip(p, 0.0, 1.0)
     flip = p > 0.5
     q = np.where(flip, 1.0 - p, p)
-    mean, variance = n * q, n * q * (1.0 - q)
-    result = np.zeros_like(n)
+    mean = n * q
+    variance = mean * (1.0 - q)
     large = variance >= EXACT_BELOW_VARIANCE
-    if large.any():
-        approx = np.floor(mean[large] + np.sqrt(variance[large]) * _normal(u1[large], u2[large]) + 0.5)
-        result[large] = np.clip(approx, 0.0, n[large])
-    small = ~large & (n > 0) & (q > 0)
-    if small.any():
+    if large.all():
+        result = np.clip(np.floor(mean + np.sqrt(variance) * _normal(u1, u2) + 0.5), 0.0, n)
+    elif not large.any():
+        result = _invert_binomial(n.ravel(), q.ravel(), u1.ravel()).reshape(n.shape)
+    else:
+        result = np.empty_like(n)
+        result[large] = np.clip(
+            np.floor(mean[large] + np.sqrt(variance[large]) * _normal(u1[large], u2[large]) + 0.5), 0.0, n[large]
+        )
+        small = ~large
         result[small] = _invert_binomial(n[small], q[small], u1[small])
     return np.where(flip, n - result, result)
 
 
 def _invert_binomial(n, q, u) -> np.ndarray:
+    """The smallest k with P(X <= k) >= u, for X ~ Binomial(n, q), q <= 1/2, small variance.
+
+    A sequential search from k = 0; each game leaves the search as soon as it has its count,
+    so the work is about the mean count per game.
+    """
     k = np.zeros_like(n)
-    pmf = np.exp(n * np.log1p(-q))
+    pmf = np.exp(n * np.log1p(-np.minimum(q, 1.0 - 1e-16)))
     cdf = pmf.copy()
-    ratio = q / (1.0 - q)
-    active = (u > cdf) & (k < n)
+    odds = q / (1.0 - q)
+    active = np.nonzero((u > cdf) & (n > 0))[0]
     for _ in range(_MAX_INVERSION_STEPS):
-        if not active.any():
+        if active.size == 0:
             break
-        idx = np.nonzero(active)[0]
-        k[idx] += 1
-        pmf[idx] *= (n[idx] - k[idx] + 1.0) / k[idx] * ratio[idx]
-        cdf[idx] += pmf[idx]
-        active[idx] = (u[idx] > cdf[idx]) & (k[idx] < n[idx]) & (pmf[idx] > 1e-300)
+        k_active = k[active] + 1.0
+        k[active] = k_active
+        pmf_active = pmf[active] * (n[active] - k_active + 1.0) / k_active * odds[active]
+        pmf[active] = pmf_active
+        cdf_active = cdf[active] + pmf_active
+        cdf[active] = cdf_active
+        active = active[(u[active] > cdf_active) & (k_active < n[active]) & (pmf_active > 1e-300)]
     return k
 
 
 def poisson_from_uniforms(mean, u1, u2) -> np.ndarray:
     """Poisson(mean) counts from uniforms: exact inversion for small means, normal otherwise."""
-    result = np.zeros_like(mean)
     large = mean >= EXACT_BELOW_VARIANCE
+    if large.all():
+        return np.maximum(0.0, np.floor(mean + np.sqrt(mean) * _normal(u1, u2) + 0.5))
+    result = np.empty_like(mean)
     if large.any():
         m = mean[large]
         result[large] = np.maximum(0.0, np.floor(m + np.sqrt(m) * _normal(u1[large], u2[large]) + 0.5))
     small = ~large & (mean > 0)
-    if small.any():
-        m, u = mean[small], u1[small]
-        k = np.zeros_like(m)
-        pmf = np.exp(-m)
-        cdf = pmf.copy()
-        active = u > cdf
-        for _ in range(_MAX_INVERSION_STEPS):
-            if not active.any():
-                break
-            idx = np.nonzero(active)[0]
-            k[idx] += 1
-            pmf[idx] *= m[idx] / k[idx]
-            cdf[idx] += pmf[idx]
-            active[idx] = (u[idx] > cdf[idx]) & (pmf[idx] > 1e-300)
-        result[small] = k
+    result[~large] = 0.0
+    m, u = mean[small], u1[small]
+    k = np.zeros_like(m)
+    pmf = np.exp(-m)
+    cdf = pmf.copy()
+    active = np.nonzero(u > cdf)[0]
+    for _ in range(_MAX_INVERSION_STEPS):
+        if active.size == 0:
+            break
+        k_active = k[active] + 1.0
+        k[active] = k_active
+        pmf_active = pmf[active] * m[active] / k_active
+        pmf[active] = pmf_active
+        cdf_active = cdf[active] + pmf_active
+        cdf[active] = cdf_active
+        active = active[(u[active] > cdf_active) & (pmf_active > 1e-300)]
+    result[small] = k
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..state import State
-from ..tables import Tables
+from ..tables import Pipe, Tables
 from .record import Record
 
 SPENDING_CATEGORIES = ("production", "capacity", "imports", "development", "training")
@@ -38,28 +38,25 @@ def order_costs(state: State, orders, tables: Tables) -> dict[str, np.ndarray]:
     }
 
 
-def _schedule(pipeline: np.ndarray, amounts: np.ndarray, lead_turns) -> np.ndarray:
-    """Add amounts to a pipeline so they arrive ``lead_turns`` turns from now (lead 0: now)."""
-    pipeline = pipeline.copy()
-    lead = np.broadcast_to(np.asarray(lead_turns), amounts.shape[1:]) if amounts.ndim > 1 else np.asarray(lead_turns)
-    if amounts.ndim == 1:
-        pipeline[:, int(lead) - 1] += amounts
-        return pipeline
-    for i, turns in enumerate(lead):
-        pipeline[:, int(turns) - 1, i] += amounts[:, i]
-    return pipeline
+def _add_orders(pipeline: np.ndarray, pipe: Pipe, amounts: np.ndarray, lead_turns: np.ndarray) -> np.ndarray:
+    """A new pipeline with each item's amount placed to arrive ``lead_turns`` turns from now.
+
+    Items with a lead of zero turns are left out: they arrive at once (see ``economy``).
+    """
+    later = lead_turns > 0
+    updated = pipeline.copy()
+    if later.any():
+        updated[:, pipe.slot(lead_turns)[later]] += amounts[:, later]
+    return updated
 
 
-def _advance(pipeline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What arrives now (slot 0), and the pipeline moved one turn on."""
-    arriving = pipeline[:, 0].copy()
-    moved = np.zeros_like(pipeline)
-    moved[:, :-1] = pipeline[:, 1:]
-    return arriving, moved
+def _advance(pipeline: np.ndarray, pipe: Pipe) -> tuple[np.ndarray, np.ndarray]:
+    """[B, I] what arrives now, and the pipeline moved one turn on."""
+    return pipeline[:, pipe.start], pipeline[:, pipe.shift_source]
 
 
 def economy(state: State, orders, tables: Tables, record: Record) -> State:
-    """Pay for the orders; deliveries due this turn arrive; new orders enter the pipelines."""
+    """Pay for the orders; orders with no lead time arrive at once, the rest join the pipelines."""
     costs = order_costs(state, orders, tables)
     for category, cost in costs.items():
         record.metric(f"spend_{category}_usd", cost)
@@ -67,36 +64,35 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
     record.metric("budget_available_usd", state.money)
     record.metric("spend_total_usd", spent)
 
-    # orders with a lead time of zero turns arrive at once, the rest join the pipelines
+    production_lead = np.ones(len(tables.items), int)
+    incoming_stock = _add_orders(state.incoming_stock, tables.stock_pipe, orders.production, production_lead)
+    incoming_stock = _add_orders(incoming_stock, tables.stock_pipe, orders.imports, tables.import_delay)
+    incoming_capacity = _add_orders(state.incoming_capacity, tables.capacity_pipe, orders.capacity, tables.capacity_lead)
+    incoming_joint = _add_orders(state.incoming_joint, tables.joint_pipe, orders.joint_capacity, tables.joint_lead)
     imports_now = np.where(tables.import_delay == 0, orders.imports, 0.0)
-    incoming_stock = _schedule(state.incoming_stock, orders.production, 1)
-    imports_later = orders.imports - imports_now
-    incoming_stock = _schedule(incoming_stock, imports_later, np.maximum(tables.import_delay, 1))
-    incoming_capacity = _schedule(state.incoming_capacity, orders.capacity, np.maximum(tables.capacity_lead, 1))
-    incoming_joint = _schedule(state.incoming_joint, orders.joint_capacity, np.maximum(tables.joint_lead, 1))
     capacity_now = np.where(tables.capacity_lead == 0, orders.capacity, 0.0)
     joint_now = np.where(tables.joint_lead == 0, orders.joint_capacity, 0.0)
-    incoming_capacity -= _schedule(np.zeros_like(incoming_capacity), capacity_now, 1)
-    incoming_joint -= _schedule(np.zeros_like(incoming_joint), joint_now, 1)
+    incoming_operators = state.incoming_operators.copy()
     if tables.training_lead == 0:
-        operators_now, incoming_operators = orders.train_operators, state.incoming_operators
+        operators_now = orders.train_operators
     else:
         operators_now = 0.0
-        incoming_operators = _schedule(state.incoming_operators, orders.train_operators, tables.training_lead)
+        incoming_operators[:, tables.training_lead - 1] += orders.train_operators
 
-    delivered = imports_now
-    record.metric_by("delivered_units", tables.items, delivered)
-    for i, item in enumerate(tables.items):
-        record.event(
-            "economy",
-            f"paid_{item}",
-            orders.production[:, i] * production_unit_cost(state, tables)[:, i],
-            produced=orders.production[:, i],
-            imported=orders.imports[:, i],
-        )
+    record.metric_by("delivered_units", tables.items, imports_now)
+    if record.keep_events:
+        unit_price = production_unit_cost(state, tables)
+        for i, item in enumerate(tables.items):
+            record.event(
+                "economy",
+                f"paid_{item}",
+                orders.production[:, i] * unit_price[:, i],
+                produced=orders.production[:, i],
+                imported=orders.imports[:, i],
+            )
     return state.replace(
         money=state.money - spent,
-        stock=state.stock + delivered,
+        stock=state.stock + imports_now,
         capacity=state.capacity + capacity_now,
         joint_capacity=state.joint_capacity + joint_now,
         incoming_stock=incoming_stock,
@@ -109,10 +105,12 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
 
 def deliveries(state: State, tables: Tables, record: Record) -> State:
     """Units, capacity and operators due next turn arrive (at the close of this turn)."""
-    stock_arriving, incoming_stock = _advance(state.incoming_stock)
-    capacity_arriving, incoming_capacity = _advance(state.incoming_capacity)
-    joint_arriving, incoming_joint = _advance(state.incoming_joint)
-    operators_arriving, incoming_operators = _advance(state.incoming_operators)
+    stock_arriving, incoming_stock = _advance(state.incoming_stock, tables.stock_pipe)
+    capacity_arriving, incoming_capacity = _advance(state.incoming_capacity, tables.capacity_pipe)
+    joint_arriving, incoming_joint = _advance(state.incoming_joint, tables.joint_pipe)
+    operators_arriving = state.incoming_operators[:, 0]
+    incoming_operators = np.zeros_like(state.incoming_operators)
+    incoming_operators[:, :-1] = state.incoming_operators[:, 1:]
     record.add_to("delivered_units", tables.items, stock_arriving)
     record.metric("operators_trained_units", operators_arriving)
     return state.replace(

@@ -1,0 +1,132 @@
+"""The performance benchmark: ``python -m wargame.bench``.
+
+Prints, for a scenario over its full length (``eastern_front`` by default):
+
+- game-turns per second for 10,000 games played in one batch;
+- game-turns per second for the same games played one at a time (a sample of them, since
+  playing all 10,000 singly takes minutes; the rate is per game-turn either way);
+- the ratio of the two;
+- the time of one interactive turn (``Game.play_turn``, validation and lessons included);
+- the peak memory of a batch of 100,000 games, measured in a child process.
+
+It pins itself to one core so that the figures are per core. Targets from the engine issue:
+batch >= 200,000 game-turns/s, batch >= 30x one at a time, one turn < 5 ms, 100,000 games in
+under 1 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from .batch import play_batch, resolve_policy
+from .game import Game
+from .policies import BUILT_IN
+from .scenario import load_scenario
+from .tables import tables_for
+
+TARGETS = {"batch": 200_000, "ratio": 30, "turn_ms": 5.0, "memory_gib": 1.0}
+
+
+def _pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def batch_rate(scenario, policy: str, games: int, seed: int = 0) -> tuple[float, float]:
+    """Game-turns per second and seconds for one batch of ``games`` played to the end."""
+    tables = tables_for(scenario)
+    _, function = resolve_policy(policy)
+    seeds = seed + np.arange(games)
+    start = time.perf_counter()
+    play_batch(tables, function, seeds, "stochastic")
+    seconds = time.perf_counter() - start
+    return games * tables.turns / seconds, seconds
+
+
+def single_rate(scenario, policy: str, games: int, seed: int = 0) -> float:
+    """Game-turns per second playing games one at a time (batches of one)."""
+    tables = tables_for(scenario)
+    _, function = resolve_policy(policy)
+    start = time.perf_counter()
+    for k in range(games):
+        play_batch(tables, function, np.array([seed + k]), "stochastic")
+    return games * tables.turns / (time.perf_counter() - start)
+
+
+def interactive_turn_ms(scenario, policy: str, repeats: int = 3) -> float:
+    """Median milliseconds of ``Game.play_turn`` over full games."""
+    _, function = resolve_policy(policy)
+    timings = []
+    for seed in range(repeats):
+        game = Game(scenario, seed=seed)
+        from .batch import decide
+        from .orders import orders_from_arrays
+
+        while not game.is_over:
+            orders = orders_from_arrays(decide(function, game.state, game.tables), game.tables)
+            start = time.perf_counter()
+            game.play_turn(orders)
+            timings.append(time.perf_counter() - start)
+    return 1000 * statistics.median(timings)
+
+
+def peak_memory_gib(scenario_name: str, policy: str, games: int) -> float:
+    """Peak resident memory of a child process playing ``games`` games in one batch."""
+    command = [sys.executable, "-m", "wargame.bench", "--child-memory", str(games), "--scenario", scenario_name, "--policy", policy]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def _child_memory(scenario_name: str, policy: str, games: int) -> None:
+    scenario = load_scenario(scenario_name)
+    batch_rate(scenario, policy, games)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(peak_kib / 1024**2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m wargame.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="eastern_front")
+    parser.add_argument("--policy", default="balanced", choices=sorted(BUILT_IN))
+    parser.add_argument("--games", type=int, default=10_000)
+    parser.add_argument("--single-games", type=int, default=100, help="games timed one at a time")
+    parser.add_argument("--memory-games", type=int, default=100_000)
+    parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    _pin_to_one_core()
+    if args.child_memory:
+        _child_memory(args.scenario, args.policy, args.child_memory)
+        return 0
+
+    scenario = load_scenario(args.scenario)
+    print(f"Benchmark: scenario {scenario.name!r} ({scenario.turns} turns), policy {args.policy!r}, one core")
+    batch_per_s, batch_s = batch_rate(scenario, args.policy, args.games)
+    print(f"  batch of {args.games:,} games:        {batch_per_s:>12,.0f} game-turns/s  ({batch_s:.2f} s)  target >= {TARGETS['batch']:,}")
+    single_per_s = single_rate(scenario, args.policy, args.single_games)
+    print(f"  one game at a time ({args.single_games} timed): {single_per_s:>12,.0f} game-turns/s")
+    ratio = batch_per_s / single_per_s
+    print(f"  batch / one at a time:          {ratio:>12,.0f} x             target >= {TARGETS['ratio']}")
+    turn_ms = interactive_turn_ms(scenario, args.policy)
+    print(f"  one interactive turn:           {turn_ms:>12.2f} ms            target < {TARGETS['turn_ms']}")
+    memory = peak_memory_gib(args.scenario, args.policy, args.memory_games)
+    print(f"  peak memory, {args.memory_games:,} games:    {memory:>12.3f} GiB           target < {TARGETS['memory_gib']}")
+    met = (
+        batch_per_s >= TARGETS["batch"]
+        and ratio >= TARGETS["ratio"]
+        and turn_ms < TARGETS["turn_ms"]
+        and memory < TARGETS["memory_gib"]
+    )
+    print("  all targets met" if met else "  NOT all targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
