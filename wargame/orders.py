@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .rules.economy import order_costs
+from .rules.sums import any_of, total
 from .state import State
 from .tables import Tables
 
@@ -278,7 +279,7 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         """One constraint per item: ``mask`` is [B, I]; ``sentence(b, i)`` speaks of item i."""
         mask = np.asarray(mask, bool)
         if mask.any():
-            found.append(Problem(mask.any(axis=1), lambda b: [sentence(b, i) for i in np.nonzero(mask[b])[0]]))
+            found.append(Problem(any_of(mask), lambda b: [sentence(b, i) for i in np.nonzero(mask[b])[0]]))
 
     def name(i) -> str:
         return _name(tables, tables.items[i])
@@ -346,13 +347,13 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
                 ),
             )
             add(
-                used & (orders.layer_item[:, t, :slot] == item[:, None]).any(axis=1),
+                used & any_of(orders.layer_item[:, t, :slot] == item[:, None]),
                 lambda b, safe=safe, against=against: f"{against}: {name(safe[b])} is listed twice. List each type once.",
             )
 
-    launched = orders.strikes.sum(axis=2)
+    launched = total(orders.strikes)
     add(
-        (orders.strikes < 0).any(axis=(1, 2)) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9).any(axis=(1, 2)),
+        any_of(any_of((orders.strikes < 0) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9))),
         lambda b: "Strike orders must be whole numbers of drones, 0 or more.",
     )
     add_per_item(
@@ -364,7 +365,7 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         lambda b, i: f"Strikes with {name(i)}: {units(launched[b, i])} ordered, {units(state.stock[b, i])} on hand.",
     )
 
-    sorties = launched.sum(axis=1)
+    sorties = total(launched)
     per_operator = tables.sorties_per_operator[orders.autonomy]
     sortie_limit = state.operators * per_operator
     add(
@@ -387,12 +388,12 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         lambda b: f"Operators to train: {units(orders.train_operators[b])}; train a whole number, 0 or more.",
     )
 
-    total = sum(order_costs(state, orders, tables).values())
+    cost = sum(order_costs(state, orders, tables).values())
     add(
-        total > state.money + 1e-6,
+        cost > state.money + 1e-6,
         lambda b: (
-            f"These orders cost {money(total[b])}; you have {money(state.money[b])}. "
-            f"Cut {money(total[b] - state.money[b], round_up=True)}."
+            f"These orders cost {money(cost[b])}; you have {money(state.money[b])}. "
+            f"Cut {money(cost[b] - state.money[b], round_up=True)}."
         ),
     )
     return found

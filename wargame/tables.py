@@ -21,29 +21,25 @@ NO_LIMIT = np.inf
 class Pipe:
     """Where deliveries wait: one segment of slots per item, as long as its longest lead.
 
-    A pipeline is a [B, size + 1] array; slot ``start[i] + k`` holds what arrives for item i
-    ``k + 1`` turns from now, and the last column is always zero (the slot after a segment's
-    end). Segments keep memory small: an item with a two-year lead does not make every item's
-    pipeline two years long.
+    A pipeline is a [B, size] array; slot ``start[i] + k`` holds what arrives for item i
+    ``k + 1`` turns from now. Segments keep memory small: an item with a two-year lead does
+    not make every item's pipeline two years long.
     """
 
     start: np.ndarray  # [I]
     length: np.ndarray  # [I]
     size: int
-    shift_source: np.ndarray  # [size + 1]: the slot each slot takes its amount from next turn
+    last: np.ndarray  # [I] the last slot of each segment, emptied when the pipeline moves on
 
     @classmethod
     def for_leads(cls, leads) -> "Pipe":
         length = np.maximum(1, np.asarray(leads, int))
         start = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(int)
         size = int(length.sum())
-        shift_source = np.full(size + 1, size)
-        for first, count in zip(start, length):
-            shift_source[first : first + count - 1] = np.arange(first + 1, first + count)
-        return cls(start=start, length=length, size=size, shift_source=shift_source)
+        return cls(start=start, length=length, size=size, last=start + length - 1)
 
     def empty(self, batch: int) -> np.ndarray:
-        return np.zeros((batch, self.size + 1))
+        return np.zeros((batch, self.size))
 
     def slot(self, lead_turns) -> np.ndarray:
         """[I] the slot of each item for a delivery ``lead_turns`` (>= 1) from now."""
@@ -51,7 +47,14 @@ class Pipe:
 
     def waiting(self, pipeline: np.ndarray) -> np.ndarray:
         """[B, I] everything still on its way, per item."""
-        return np.add.reduceat(pipeline[:, : self.size], self.start, axis=1)
+        return np.add.reduceat(pipeline, self.start, axis=1)
+
+    def advance(self, pipeline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[B, I] what arrives now, and the pipeline moved one turn on."""
+        moved = np.empty_like(pipeline)
+        moved[:, :-1] = pipeline[:, 1:]
+        moved[:, self.last] = 0.0
+        return pipeline[:, self.start], moved
 
 
 def turns_for(days: int, turn_length_days: int) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 from ..state import State
 from ..tables import Tables
 from .record import Record
+from .sums import total
 
 
 def countermeasure_due(turn: int, tables: Tables) -> bool:
@@ -36,11 +37,11 @@ def adaptation(state: State, orders, kills_by_item: np.ndarray, strike_hits: np.
     patched = active & (progress >= 1.0 - 1e-9)
     countermeasure = np.where(patched, 0.0, state.countermeasure)
     progress = np.where(patched, 0.0, progress)
-    record.metric("countermeasures_patched_count", patched.sum(axis=1))
+    record.metric("countermeasures_patched_count", total(patched.astype(float)))
 
     fielded = np.zeros(batch)
     if countermeasure_due(state.turn, tables):
-        busiest = kills_by_item + strike_hits.sum(axis=2)
+        busiest = kills_by_item + total(strike_hits)
         target = busiest.argmax(axis=1)
         any_use = busiest.max(axis=1) > 0
         games = np.arange(batch)[any_use]
@@ -51,6 +52,6 @@ def adaptation(state: State, orders, kills_by_item: np.ndarray, strike_hits: np.
         fielded = any_use.astype(float)
         record.event("adaptation", "countermeasure", fielded, item=target, penalty=tables.countermeasure_penalty)
     record.metric("countermeasures_fielded_count", fielded)
-    record.metric("countermeasures_active_count", (countermeasure > 0).sum(axis=1))
+    record.metric("countermeasures_active_count", total((countermeasure > 0).astype(float)))
     record.metric("development_patch_turns", np.ceil(tables.patch_days[orders.adaptation] / tables.turn_length_days))
     return state.replace(countermeasure=countermeasure, patch_progress=progress)

@@ -18,6 +18,7 @@ from ..state import State
 from ..tables import Tables
 from .raid import Raid
 from .record import Record
+from .sums import dot, total
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,12 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
         leaked_decoys[:, t] = decoys
         record.metric(f"leaked_{threat}_units", real + decoys)
 
-    record.metric("downed_units", (downed_real + downed_decoys).sum(axis=1))
-    record.metric("downed_decoys_units", downed_decoys.sum(axis=1))
-    record.metric("leaked_units", (leaked_real + leaked_decoys).sum(axis=1))
-    record.metric("leaked_real_units", leaked_real.sum(axis=1))
-    record.metric("leaked_decoys_units", leaked_decoys.sum(axis=1))
-    interceptors = ~tables.is_strike
-    record.metric("interceptor_spend_usd", (expended * tables.unit_cost)[:, interceptors].sum(axis=1))
+    record.metric("downed_units", total(downed_real + downed_decoys))
+    record.metric("downed_decoys_units", total(downed_decoys))
+    record.metric("leaked_units", total(leaked_real + leaked_decoys))
+    record.metric("leaked_real_units", total(leaked_real))
+    record.metric("leaked_decoys_units", total(leaked_decoys))
+    record.metric("interceptor_spend_usd", dot(expended, tables.unit_cost))
     record.metric_by("expended_units", tables.items, expended)
     record.metric_by("kills_units", tables.items, kills_by_item)
     defence = Defence(downed_real, downed_decoys, leaked_real, leaked_decoys, expended, kills_by_item)

@@ -14,6 +14,7 @@ from ..state import State
 from ..tables import Tables
 from .air_defence import Defence
 from .record import Record
+from .sums import dot, product, total
 
 
 def split_by_shares(total, shares: np.ndarray, draws) -> np.ndarray:
@@ -30,7 +31,7 @@ def split_by_shares(total, shares: np.ndarray, draws) -> np.ndarray:
 
 def value_of_a_real_hit(tables: Tables) -> np.ndarray:
     """[T] expected damage of one real leaker of each threat class."""
-    return tables.damage_factor * (tables.target_shares @ tables.target_value)
+    return tables.damage_factor * dot(tables.target_shares, tables.target_value)
 
 
 def damage(state: State, defence: Defence, tables: Tables, draws, record: Record) -> State:
@@ -41,20 +42,20 @@ def damage(state: State, defence: Defence, tables: Tables, draws, record: Record
         threat_hits = split_by_shares(defence.leaked_real[:, t], tables.target_shares[t], draws)
         hits += threat_hits
         weighted_hits += threat_hits * tables.damage_factor[t]
-    damage_usd = weighted_hits @ tables.target_value
-    harm = weighted_hits @ tables.target_harm
-    capacity_left = np.prod((1.0 - tables.target_capacity_loss) ** weighted_hits, axis=1)
+    damage_usd = dot(weighted_hits, tables.target_value)
+    harm = dot(weighted_hits, tables.target_harm)
+    capacity_left = product((1.0 - tables.target_capacity_loss) ** weighted_hits)
     record.metric("damage_usd", damage_usd)
     record.metric("civilian_harm_people", harm)
     record.metric_by("hits_units", tables.targets, hits)
-    record.metric("value_protected_usd", (defence.downed_real * value_of_a_real_hit(tables)).sum(axis=1))
+    record.metric("value_protected_usd", dot(defence.downed_real, value_of_a_real_hit(tables)))
     record.metric("capacity_lost_pct", 100.0 * (1.0 - capacity_left))
     record.event(
         "damage",
         "damage_usd",
         damage_usd,
         hits=hits,
-        leaked_real=defence.leaked_real.sum(axis=1),
+        leaked_real=total(defence.leaked_real),
         capacity_left=capacity_left,
     )
     return state.replace(

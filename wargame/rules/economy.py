@@ -13,6 +13,7 @@ import numpy as np
 from ..state import State
 from ..tables import Pipe, Tables
 from .record import Record
+from .sums import dot
 
 SPENDING_CATEGORIES = ("production", "capacity", "imports", "development", "training")
 
@@ -27,12 +28,10 @@ def production_unit_cost(state: State, tables: Tables) -> np.ndarray:
 def order_costs(state: State, orders, tables: Tables) -> dict[str, np.ndarray]:
     """What the orders cost, by spending category, for every game of the batch."""
     return {
-        "production": (orders.production * production_unit_cost(state, tables)).sum(axis=1),
-        "capacity": (
-            orders.capacity * tables.capacity_cost
-            + orders.joint_capacity * tables.capacity_cost * tables.joint_cost_factor
-        ).sum(axis=1),
-        "imports": (orders.imports * tables.unit_cost * (1.0 + tables.import_premium)).sum(axis=1),
+        "production": dot(orders.production, production_unit_cost(state, tables)),
+        "capacity": dot(orders.capacity, tables.capacity_cost)
+        + dot(orders.joint_capacity, tables.capacity_cost * tables.joint_cost_factor),
+        "imports": dot(orders.imports, tables.unit_cost * (1.0 + tables.import_premium)),
         "development": tables.cycle_cost[orders.adaptation],
         "training": orders.train_operators * tables.training_cost,
     }
@@ -48,11 +47,6 @@ def _add_orders(pipeline: np.ndarray, pipe: Pipe, amounts: np.ndarray, lead_turn
     if later.any():
         updated[:, pipe.slot(lead_turns)[later]] += amounts[:, later]
     return updated
-
-
-def _advance(pipeline: np.ndarray, pipe: Pipe) -> tuple[np.ndarray, np.ndarray]:
-    """[B, I] what arrives now, and the pipeline moved one turn on."""
-    return pipeline[:, pipe.start], pipeline[:, pipe.shift_source]
 
 
 def economy(state: State, orders, tables: Tables, record: Record) -> State:
@@ -105,9 +99,9 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
 
 def deliveries(state: State, tables: Tables, record: Record) -> State:
     """Units, capacity and operators due next turn arrive (at the close of this turn)."""
-    stock_arriving, incoming_stock = _advance(state.incoming_stock, tables.stock_pipe)
-    capacity_arriving, incoming_capacity = _advance(state.incoming_capacity, tables.capacity_pipe)
-    joint_arriving, incoming_joint = _advance(state.incoming_joint, tables.joint_pipe)
+    stock_arriving, incoming_stock = tables.stock_pipe.advance(state.incoming_stock)
+    capacity_arriving, incoming_capacity = tables.capacity_pipe.advance(state.incoming_capacity)
+    joint_arriving, incoming_joint = tables.joint_pipe.advance(state.incoming_joint)
     operators_arriving = state.incoming_operators[:, 0]
     incoming_operators = np.zeros_like(state.incoming_operators)
     incoming_operators[:, :-1] = state.incoming_operators[:, 1:]

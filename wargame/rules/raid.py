@@ -9,6 +9,7 @@ import numpy as np
 from ..state import State
 from ..tables import Tables
 from .record import Record
+from .sums import dot, product, total
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Raid:
 
 def expected_raid_size(state: State, tables: Tables) -> np.ndarray:
     """[B, T] the mean raid this turn: launch capacity, times the schedule, times suppression."""
-    adversary_left = state.suppression.prod(axis=1, keepdims=True) if state.suppression.shape[1] else 1.0
+    adversary_left = product(state.suppression)[:, None]
     return state.launch_capacity * tables.raid_schedule[state.turn] * adversary_left
 
 
@@ -29,9 +30,9 @@ def raid(state: State, tables: Tables, draws, record: Record) -> Raid:
     launched = draws.poisson(mean)
     decoys = draws.binomial(launched, np.broadcast_to(tables.decoy_share, launched.shape))
     real = launched - decoys
-    cost = (real * tables.threat_cost + decoys * tables.decoy_cost).sum(axis=1)
-    record.metric("raid_size_units", launched.sum(axis=1))
-    record.metric("raid_decoys_units", decoys.sum(axis=1))
+    cost = dot(real, tables.threat_cost) + dot(decoys, tables.decoy_cost)
+    record.metric("raid_size_units", total(launched))
+    record.metric("raid_decoys_units", total(decoys))
     record.metric("raid_cost_usd", cost)
     for t, threat in enumerate(tables.threats):
         record.metric(f"raid_{threat}_units", launched[:, t])

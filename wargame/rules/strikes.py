@@ -16,6 +16,7 @@ import numpy as np
 from ..state import State
 from ..tables import Tables
 from .record import Record
+from .sums import dot, product, total
 
 
 @dataclass(frozen=True)
@@ -42,28 +43,29 @@ def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tupl
     hits = np.zeros_like(launched)
     if strike_items.size and launched.shape[2]:
         hits[:, strike_items] = draws.binomial(launched[:, strike_items], p_hit[:, strike_items])
-    sorties = launched.sum(axis=(1, 2))
+    flown = total(launched)  # [B, I]
+    sorties = total(flown)
     incidents = draws.binomial(sorties, tables.p_misidentification[level])
-    hits_by_set = hits.sum(axis=1)  # [B, G]
+    hits_by_set = total(np.swapaxes(hits, 1, 2))  # [B, G]
     recovered = state.suppression + (1.0 - state.suppression) * tables.set_recovery
     suppression = recovered * (1.0 - tables.set_capacity_loss) ** hits_by_set
     charges = incidents * state.incident_cost
     record.metric("strike_sorties_units", sorties)
-    record.metric("strike_hits_units", hits.sum(axis=(1, 2)))
-    record.metric("strike_cost_usd", (launched.sum(axis=2) * tables.unit_cost).sum(axis=1))
-    record.metric("strike_value_destroyed_usd", hits_by_set @ tables.set_value if hits_by_set.shape[1] else np.zeros(state.batch))
+    hits_by_item = total(hits)
+    record.metric("strike_hits_units", total(hits_by_item))
+    record.metric("strike_cost_usd", dot(flown, tables.unit_cost))
+    record.metric("strike_value_destroyed_usd", dot(hits_by_set, tables.set_value))
     record.metric("incidents_count", incidents)
     record.metric("incident_cost_usd", charges)
     record.metric(
-        "adversary_capacity_pct", 100.0 * (suppression.prod(axis=1) if suppression.shape[1] else np.ones(state.batch))
+        "adversary_capacity_pct", 100.0 * product(suppression)
     )
-    flown = launched.sum(axis=2)
     for i in np.nonzero(tables.is_strike)[0]:
         record.metric(f"launched_{tables.items[i]}_units", flown[:, i])
     record.event(
         "strikes",
         "hits",
-        hits.sum(axis=(1, 2)),
+        total(hits_by_item),
         sorties=sorties,
         level=level,
         p_hit_base=tables.p_hit[level],
@@ -74,5 +76,5 @@ def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tupl
         incidents=incidents,
         p_misidentification=tables.p_misidentification[level],
     )
-    new_state = state.replace(stock=state.stock - launched.sum(axis=2), suppression=suppression)
+    new_state = state.replace(stock=state.stock - flown, suppression=suppression)
     return new_state, Strikes(hits, incidents, charges)
