@@ -31,7 +31,7 @@ from .rules.draws import make_draws
 from .rules.economy import order_costs
 from .rules.raid import expected_raid_size
 from .rules.record import Event
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario
 from .state import State, initial_state
 from .tables import Tables, tables_for
 
@@ -140,6 +140,16 @@ class TurnReport:
             + lessons
             + "</div>"
         )
+
+
+def _saved_scenario(saved: dict) -> Scenario:
+    """The scenario a save names: a shipped one by name, else the file it was loaded from."""
+    from .scenario import shipped_scenarios
+
+    name, path = saved.get("name", ""), saved.get("path")
+    if name in shipped_scenarios() or not path:
+        return load_scenario(name)
+    return load_scenario(path)
 
 
 class Game:
@@ -267,6 +277,7 @@ class Game:
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scenario": {
                 "name": self.scenario.name,
+                "path": self.scenario.path,
                 "content_hash": self.scenario.content_hash,
                 "title": self.scenario.title,
             },
@@ -318,10 +329,16 @@ class Game:
         saved = data["scenario"]
         if not isinstance(saved, dict) or not isinstance(data["orders"], list) or not isinstance(data["seed"], int):
             raise SaveFileError(f"{source}: this save file is damaged: its scenario, seed or orders are malformed.")
-        if scenario is None:
-            scenario = load_scenario(saved.get("name", ""))
-        elif not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
+        try:
+            if scenario is None:
+                scenario = _saved_scenario(saved)
+            elif not isinstance(scenario, Scenario):
+                scenario = load_scenario(scenario)
+        except ScenarioError as error:
+            raise SaveFileError(
+                f"{source}: the game was played on the scenario {saved.get('name')!r}, which cannot be loaded "
+                f"here ({error.problems[0].message}). Pass scenario=PATH to Game.load."
+            ) from None
         if saved.get("content_hash") != scenario.content_hash:
             raise SaveFileError(
                 f"{source}: the scenario {saved.get('name')!r} has changed since this game was saved "
@@ -334,7 +351,9 @@ class Game:
         for turn, order_data in enumerate(data["orders"], start=1):
             try:
                 game.play_turn(Orders.from_dict(order_data))
-            except (TypeError, KeyError, AttributeError) as error:
+            except (TypeError, KeyError, AttributeError, ValueError) as error:
+                if isinstance(error, OrdersError):
+                    raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {error}") from None
                 raise SaveFileError(f"{source}: this save file is damaged: turn {turn}'s orders are malformed ({error}).") from None
             except (OrdersError, GameOver) as error:
                 raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {error}") from None

@@ -162,6 +162,17 @@ def _unknown(kind: str, word: str, known) -> str:
     return f"There is no {kind} called {word!r} in this scenario.{hint}"
 
 
+def _number(value) -> float | None:
+    """A number typed by a student, or None when it is not one (True and 'five' are not)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
 def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
     """One game's orders as a batch of one; unknown ids raise ``OrdersError``."""
     problems: list[str] = []
@@ -172,10 +183,11 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
             if item not in tables.items:
                 problems.append(_unknown("item", item, tables.items) + f" (in {what})")
                 continue
-            try:
-                target[0, tables.items.index(item)] = float(amount)
-            except (TypeError, ValueError):
+            number = _number(amount)
+            if number is None:
                 problems.append(f"{what.capitalize()} of {_name(tables, item)}: {amount!r} is not a number.")
+            else:
+                target[0, tables.items.index(item)] = number
 
     fill(arrays.production, orders.production, "production")
     fill(arrays.capacity, orders.capacity, "capacity expansion")
@@ -203,7 +215,11 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
                 problems.append(_unknown("item", layer.item, tables.items) + " (in doctrine)")
                 continue
             arrays.layer_item[0, t, slot] = tables.items.index(layer.item)
-            arrays.layer_shots[0, t, slot] = layer.shots
+            shots = _number(layer.shots)
+            if shots is None:
+                problems.append(f"Doctrine against {_threat_name(tables, threat)}: shots {layer.shots!r} is not a number.")
+            else:
+                arrays.layer_shots[0, t, slot] = shots
     for item, plan in orders.strikes.items():
         if item not in tables.items:
             problems.append(_unknown("item", item, tables.items) + " (in strikes)")
@@ -212,7 +228,11 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
             if target_set not in tables.target_sets:
                 problems.append(_unknown("target set", target_set, tables.target_sets) + " (in strikes)")
                 continue
-            arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = float(amount)
+            number = _number(amount)
+            if number is None:
+                problems.append(f"Strikes with {_name(tables, item)} at {target_set}: {amount!r} is not a number.")
+            else:
+                arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = number
     if orders.autonomy not in tables.levels:
         problems.append(_unknown("autonomy level", orders.autonomy, tables.levels))
     else:
@@ -222,7 +242,11 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
             problems.append(_unknown("development cycle", orders.adaptation, tables.cycles))
         else:
             arrays.adaptation[0] = tables.cycles.index(orders.adaptation)
-    arrays.train_operators[0] = float(orders.train_operators)
+    operators = _number(orders.train_operators)
+    if operators is None:
+        problems.append(f"Operators to train: {orders.train_operators!r} is not a number.")
+    else:
+        arrays.train_operators[0] = operators
     if problems:
         raise OrdersError(problems)
     return arrays
@@ -359,6 +383,15 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
     add_per_item(
         (launched > 0) & ~tables.is_strike,
         lambda b, i: f"{name(i)} is not a strike drone. Strike with a strike drone instead.",
+    )
+    out_of_reach = any_of((orders.strikes > 0) & ~tables.can_reach & tables.is_strike[:, None])
+    add_per_item(
+        out_of_reach,
+        lambda b, i: (
+            f"{name(i)} cannot reach "
+            + ", ".join(tables.scenario.adversary.target_sets[g].name for k, g in enumerate(tables.target_sets) if orders.strikes[b, i, k] > 0 and not tables.can_reach[i, k])
+            + f". In range: {', '.join(tables.scenario.adversary.target_sets[g].name for k, g in enumerate(tables.target_sets) if tables.can_reach[i, k]) or 'nothing'}."
+        ),
     )
     add_per_item(
         launched > state.stock + 1e-9,

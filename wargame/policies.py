@@ -143,11 +143,13 @@ def balanced(state: State, tables: Tables) -> OrderArrays:
     if strike_items.size and tables.target_sets:
         per_operator = tables.sorties_per_operator[level]
         sortie_room = np.where(np.isfinite(per_operator), state.operators * per_operator, np.inf)
-        target = int(np.argmax(tables.set_capacity_loss)) if len(tables.set_capacity_loss) else 0
         for item in strike_items:
-            flown = np.floor(np.minimum(0.5 * state.stock[:, item], sortie_room))
-            orders.strikes[:, item, target] = flown
-            sortie_room = sortie_room - flown
+            in_range = np.nonzero(tables.can_reach[item])[0]
+            if in_range.size:
+                target = int(in_range[np.argmax(tables.set_capacity_loss[in_range])])
+                flown = np.floor(np.minimum(0.5 * state.stock[:, item], sortie_room))
+                orders.strikes[:, item, target] = flown
+                sortie_room = sortie_room - flown
             built = _buy(state.capacity[:, item] + state.joint_capacity[:, item], unit_price[:, item], money_left * 0.5)
             orders.production[:, item] = built
             money_left -= built * unit_price[:, item]

@@ -80,6 +80,7 @@ class Tables:
     max_shots: np.ndarray
     fire_capacity: np.ndarray
     is_strike: np.ndarray
+    can_reach: np.ndarray  # [I, G] strike items and the target sets in their range
     capacity_cost: np.ndarray
     capacity_lead: np.ndarray
     has_imports: np.ndarray
@@ -208,6 +209,10 @@ def _build(s: Scenario) -> Tables:
         max_shots=per_item(lambda i: i.max_shots_per_target),
         fire_capacity=per_item(lambda i: i.fire_capacity_per_turn, NO_LIMIT),
         is_strike=is_strike,
+        can_reach=np.array(
+            [[item.role == "strike_drone" and (item.reach is None or g in item.reach) for g in target_sets] for item in catalogue],
+            bool,
+        ).reshape(len(items), len(target_sets)),
         capacity_cost=per_item(lambda i: i.capacity_cost_usd_per_unit.value),
         capacity_lead=capacity_lead,
         has_imports=np.array([item.imports is not None for item in catalogue]),

@@ -41,6 +41,7 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
     """Fire the layers of every threat class's doctrine; return the new stock and the outcome."""
     batch, games = state.batch, np.arange(state.batch)
     stock = state.stock.copy()
+    committed_to_strikes = total(orders.strikes)  # [B, I]: drones on the strike plan are not fired here
     fire_left = np.broadcast_to(tables.fire_capacity, stock.shape).copy()
     expended = np.zeros_like(stock)
     kills_by_item = np.zeros_like(stock)
@@ -60,7 +61,7 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
             index = np.where(used, item, 0)
             shots = orders.layer_shots[:, t, slot]
             remaining = real + decoys
-            can_fire = draws.whole(stock[games, index] / shots)
+            can_fire = draws.whole((stock[games, index] - committed_to_strikes[games, index]) / shots)
             engaged = np.where(used, np.minimum(np.minimum(remaining, can_fire), fire_left[games, index]), 0.0)
             decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
             engaged_decoys = np.clip(
@@ -105,6 +106,7 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
         leaked_real[:, t] = real
         leaked_decoys[:, t] = decoys
         record.metric(f"leaked_{threat}_units", real + decoys)
+        record.metric(f"downed_{threat}_units", downed_real[:, t] + downed_decoys[:, t])
 
     record.metric("downed_units", total(downed_real + downed_decoys))
     record.metric("downed_decoys_units", total(downed_decoys))

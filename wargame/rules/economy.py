@@ -74,6 +74,7 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
         incoming_operators[:, tables.training_lead - 1] += orders.train_operators
 
     record.metric_by("delivered_units", tables.items, imports_now)
+    record.metric("operators_trained_units", np.broadcast_to(operators_now, state.operators.shape))
     if record.keep_events:
         unit_price = production_unit_cost(state, tables)
         for i, item in enumerate(tables.items):
@@ -106,7 +107,7 @@ def deliveries(state: State, tables: Tables, record: Record) -> State:
     incoming_operators = np.zeros_like(state.incoming_operators)
     incoming_operators[:, :-1] = state.incoming_operators[:, 1:]
     record.add_to("delivered_units", tables.items, stock_arriving)
-    record.metric("operators_trained_units", operators_arriving)
+    record.metric("operators_trained_units", record.metrics["operators_trained_units"] + operators_arriving)
     return state.replace(
         stock=state.stock + stock_arriving,
         capacity=state.capacity + capacity_arriving,

@@ -2,16 +2,19 @@
 
 They read the raw, merged data (not the validated model) so that they run even when other
 fields are broken, and every problem in a file is reported in one go. Each check yields
-``(field path, message)``; the loader adds the file, the line and the value.
+``(field path, message)``, and the loader adds the file, the line and the value written there;
+a problem with a key itself (an unknown id used as a key) yields ``(field path, message,
+MISSING)`` so that no value is shown.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from .errors import allowed_list, did_you_mean
+from .errors import MISSING, allowed_list, did_you_mean
 
-Found = Iterator[tuple[tuple, str]]
+Found = Iterator[tuple]  # (path, message) or (path, message, value to show)
 
 
 def _mapping(value: Any) -> dict:
@@ -22,15 +25,25 @@ def _sequence(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def _number(value: Any) -> bool:
+    """An int or a float as YAML reads it (``true`` and ``false`` are not numbers here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _unknown(kind: str, word: Any, known: dict | list) -> str:
     return f"unknown {kind} (allowed: {allowed_list(known)})" + did_you_mean(word, known)
 
 
-def cross_reference_problems(data: dict) -> list[tuple[tuple, str]]:
+def cross_reference_problems(data: dict) -> list[tuple]:
     """Every broken cross-reference in merged scenario data."""
     checks = (
         _doctrine_references,
         _threat_references,
+        _reach_references,
         _turn_references,
         _lead_times,
         _autonomy_references,
@@ -53,7 +66,7 @@ def _doctrine_references(data: dict) -> Found:
     catalogue, threats = _catalogue(data), _threats(data)
     for threat_id, layers in _mapping(data.get("doctrine")).items():
         if threats and threat_id not in threats:
-            yield ("doctrine", threat_id), _unknown("threat class", threat_id, threats)
+            yield ("doctrine", threat_id), _unknown("threat class", threat_id, threats), MISSING
             continue
         seen = set()
         for index, layer in enumerate(_sequence(layers)):
@@ -67,19 +80,37 @@ def _doctrine_references(data: dict) -> Found:
             pk = _mapping(_mapping(catalogue[item_id]).get("pk"))
             if threat_id not in pk:
                 able = [i for i, item in catalogue.items() if threat_id in _mapping(_mapping(item).get("pk"))]
-                yield path, (
-                    f"{item_id} cannot engage {threat_id}: it has no pk for that threat class "
-                    f"(allowed: {allowed_list(able)})"
+                yield (
+                    path,
+                    (
+                        f"{item_id} cannot engage {threat_id}: it has no pk for that threat class "
+                        f"(allowed: {allowed_list(able)})"
+                    ),
                 )
             if item_id in seen:
                 yield path, "this item is already a layer for this threat class; list it once"
             seen.add(item_id)
             shots = _mapping(layer).get("shots")
             most = _mapping(catalogue[item_id]).get("max_shots_per_target", 3)
-            if isinstance(shots, int) and isinstance(most, int) and shots > most:
-                yield ("doctrine", threat_id, index, "shots"), (
-                    f"more shots than {item_id} can fire at one target (allowed: 1 to {most})"
+            if _whole(shots) and _whole(most) and shots > most:
+                yield (
+                    ("doctrine", threat_id, index, "shots"),
+                    (f"more shots than {item_id} can fire at one target (allowed: 1 to {most})"),
                 )
+
+
+def _reach_references(data: dict) -> Found:
+    target_sets = _mapping(_mapping(data.get("adversary")).get("target_sets"))
+    for item_id, item in _catalogue(data).items():
+        item = _mapping(item)
+        for index, target_set in enumerate(_sequence(item.get("reach"))):
+            if isinstance(target_set, str) and target_set not in target_sets:
+                yield ("catalogue", item_id, "reach", index), _unknown("target set", target_set, target_sets)
+        if item.get("reach") is not None and item.get("role") != "strike_drone":
+            yield (
+                ("catalogue", item_id, "reach"),
+                "only strike drones have a reach (allowed: role strike_drone)",
+            )
 
 
 def _threat_references(data: dict) -> Found:
@@ -88,7 +119,11 @@ def _threat_references(data: dict) -> Found:
     for item_id, item in _catalogue(data).items():
         for threat_id in _mapping(_mapping(item).get("pk")):
             if threats and threat_id not in threats:
-                yield ("catalogue", item_id, "pk", threat_id), _unknown("threat class", threat_id, threats)
+                yield (
+                    ("catalogue", item_id, "pk", threat_id),
+                    _unknown("threat class", threat_id, threats),
+                    MISSING,
+                )
     for threat_id, threat in threats.items():
         shares = _mapping(_mapping(threat).get("target_shares"))
         for category in shares:
@@ -96,8 +131,9 @@ def _threat_references(data: dict) -> Found:
                 yield (
                     ("adversary", "threats", threat_id, "target_shares", category),
                     _unknown("target category", category, targets),
+                    MISSING,
                 )
-        numbers = [v for v in shares.values() if isinstance(v, (int, float))]
+        numbers = [v for v in shares.values() if _number(v)]
         if shares and len(numbers) == len(shares) and abs(sum(numbers) - 1.0) > 1e-6:
             yield (
                 ("adversary", "threats", threat_id, "target_shares"),
@@ -107,12 +143,12 @@ def _threat_references(data: dict) -> Found:
 
 def _turn_references(data: dict) -> Found:
     turns = data.get("turns")
-    if not isinstance(turns, int) or turns < 1:
+    if not _whole(turns) or turns < 1:
         return
     allowed = f"(allowed: 1 to {turns}, the scenario's last turn)"
     for index, event in enumerate(_sequence(data.get("events"))):
         turn = _mapping(event).get("turn")
-        if isinstance(turn, int) and turn > turns:
+        if _whole(turn) and turn > turns:
             yield ("events", index, "turn"), f"after the last turn {allowed}"
         item_id = _mapping(event).get("item")
         if isinstance(item_id, str) and _catalogue(data) and item_id not in _catalogue(data):
@@ -125,27 +161,32 @@ def _turn_references(data: dict) -> Found:
         timed[("adversary", "threats", threat_id, "schedule")] = _mapping(threat).get("schedule")
     for path, schedule in timed.items():
         for turn in _mapping(schedule):
-            if isinstance(turn, int) and turn > turns:
+            if _whole(turn) and turn > turns:
                 yield path + (turn,), f"after the last turn {allowed}"
 
 
 def _lead_times(data: dict) -> Found:
     length = data.get("turn_length_days", 30)
-    if not isinstance(length, int) or length < 1:
+    if not _whole(length) or length < 1:
         return
 
     def check(path: tuple, days: Any) -> Found:
-        if isinstance(days, int) and not isinstance(days, bool) and days % length:
+        if _whole(days) and days > 0 and days % length:
             lower, upper = days // length * length, (days // length + 1) * length
             nearest = f"{lower} or {upper}" if lower else f"{upper}"
-            yield path, (
-                f"not a whole number of turns of {length} days "
-                f"(allowed: multiples of {length}, e.g. {nearest})"
+            yield (
+                path,
+                (
+                    f"not a whole number of turns of {length} days "
+                    f"(allowed: multiples of {length}, e.g. {nearest})"
+                ),
             )
 
     for item_id, item in _catalogue(data).items():
         item = _mapping(item)
-        yield from check(("catalogue", item_id, "capacity_lead_time_days"), item.get("capacity_lead_time_days"))
+        yield from check(
+            ("catalogue", item_id, "capacity_lead_time_days"), item.get("capacity_lead_time_days")
+        )
         yield from check(
             ("catalogue", item_id, "imports", "delay_days"), _mapping(item.get("imports")).get("delay_days")
         )
@@ -162,7 +203,11 @@ def _autonomy_references(data: dict) -> Found:
     prohibited = _sequence(_mapping(autonomy.get("legal_regime")).get("prohibited_levels"))
     default = autonomy.get("default_level", "remote_piloting")
     if levels and isinstance(default, str) and default in levels and default in prohibited:
-        yield ("autonomy", "default_level"), "the default level is prohibited by the legal regime"
+        permitted = [level for level in levels if level not in prohibited]
+        yield (
+            ("autonomy", "default_level"),
+            (f"the legal regime prohibits this level (allowed: {allowed_list(permitted)})"),
+        )
     if levels and isinstance(default, str) and default not in levels and "default_level" in autonomy:
         yield ("autonomy", "default_level"), _unknown("autonomy level", default, levels)
 
@@ -176,11 +221,14 @@ def _development_cycle_reference(data: dict) -> Found:
 
 def _benchmark_roles(data: dict) -> Found:
     benchmark = _mapping(data.get("demand_benchmark"))
-    roles = {_mapping(item).get("role") for item in _catalogue(data).values()}
+    roles = {
+        role for item in _catalogue(data).values() if isinstance(role := _mapping(item).get("role"), str)
+    }
     for index, role in enumerate(_sequence(benchmark.get("roles"))):
         if isinstance(role, str) and roles and role not in roles:
-            yield ("demand_benchmark", "roles", index), (
-                f"no catalogue item has this role (allowed: {allowed_list(r for r in roles if r)})"
+            yield (
+                ("demand_benchmark", "roles", index),
+                (f"no catalogue item has this role (allowed: {allowed_list(r for r in roles if r)})"),
             )
 
 

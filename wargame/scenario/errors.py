@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 Path = tuple  # a field path: keys and list indices from the top of the file
 
+_MAX_VALUE_CHARS = 60
+
+
+class _Missing:
+    """The value of a problem that has none to show (a missing field, a misspelt key)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+MISSING = _MISSING
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a scenario file, located by file, line and field path."""
+    """One thing wrong with a scenario file, located by file, line and field path.
+
+    ``line`` is 0 for a problem with the file as a whole (not found, unreadable); ``value`` is
+    ``MISSING`` when there is no value to show.
+    """
 
     file: str
     line: int
@@ -24,7 +42,7 @@ class Problem:
         return dotted(self.path)
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
         if not self.path:
             return f"{where}: {self.message}"
         if self.value is _MISSING:
@@ -32,23 +50,18 @@ class Problem:
         return f"{where}: {self.field} = {show_value(self.value)}: {self.message}"
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING = _Missing()
-MISSING = _MISSING
-
-
 class ScenarioError(ValueError):
-    """Every problem found in a scenario file, reported at once."""
+    """Every problem found in a scenario file, reported at once, sorted by file and line."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.field))
         count = len(self.problems)
         heading = f"{count} problem{'s' if count != 1 else ''} in the scenario:"
         super().__init__("\n".join([heading, *map(str, self.problems)]))
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython and Jupyter show instead of a traceback: the problems, one a line."""
+        return str(self).splitlines()
 
 
 def dotted(path: Path) -> str:
@@ -62,17 +75,83 @@ def dotted(path: Path) -> str:
     return text
 
 
-def show_value(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def show_value(value: Any, limit: int = _MAX_VALUE_CHARS) -> str:
+    """A value as it would be written in YAML, shortened to about ``limit`` characters.
+
+    Text is quoted (so that ``'4'`` and ``4`` differ), ``None`` is ``null``, and mappings and
+    lists are written in flow style, cut at an entry with ``...`` when too long.
+    """
+    if isinstance(value, dict):
+        return _show_flow(
+            "{", "}", [f"{_show_key(k)}: {show_value(v, limit)}" for k, v in value.items()], limit
+        )
+    if isinstance(value, (list, tuple)):
+        return _show_flow("[", "]", [show_value(v, limit) for v in value], limit)
+    text = _show_scalar(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A suggestion for a misspelt key or id, or an empty string when nothing is close."""
-    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean {matches[0]!r}?" if matches else ""
+def _show_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value != value:
+        return ".nan"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
-def allowed_list(choices: Iterable[str]) -> str:
+def _show_key(key: Any) -> str:
+    return key if isinstance(key, str) and re.fullmatch(r"[A-Za-z_][\w-]*", key) else _show_scalar(key)
+
+
+def _show_flow(opening: str, closing: str, entries: list[str], limit: int) -> str:
+    """Entries in brackets, as many as fit in ``limit`` characters with room for ``, ...``."""
+    text = opening + ", ".join(entries) + closing
+    if len(text) <= limit:
+        return text
+    text, shown = opening, 0
+    for entry in entries:
+        piece = (", " if shown else "") + entry
+        if len(text) + len(piece) + len(", ...") + len(closing) > limit:
+            break
+        text, shown = text + piece, shown + 1
+    return text + (", ..." if shown else "...") + closing
+
+
+def closest(word: Any, choices: Iterable[Any]) -> str | None:
+    """The choice a misspelt key or id most likely meant, or ``None`` when nothing is close.
+
+    A choice that differs only in upper and lower case always wins.
+    """
+    names = [str(c) for c in choices]
+    text = str(word)
+    same_but_case = [n for n in names if n.lower() == text.lower() and n != text]
+    if same_but_case:
+        return same_but_case[0]
+    matches = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {n.lower(): n for n in names}
+        matches = [
+            lowered[c] for c in difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+        ]
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
+    """``; did you mean 'x'?`` for a misspelt key or id, or an empty string."""
+    match = closest(word, choices)
+    return f"; did you mean {match!r}?" if match else ""
+
+
+def allowed_list(choices: Iterable[Any]) -> str:
+    """Choices for an ``(allowed: ...)`` note: sorted and comma-separated."""
     names = sorted(str(c) for c in choices)
     return ", ".join(names) if names else "none defined"
+
+
+def number(value: float) -> str:
+    """A limit as people write it: ``0`` not ``0.0``, ``0.25`` as is."""
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PrivateAttr,
 )
+from pydantic_core import PydanticCustomError
 
 
 class FrozenDict(dict):
@@ -94,15 +95,19 @@ def _bounded(low: float | None, high: float | None, low_open: bool = False):
             return False
         return high is None or number <= high
 
+    def refuse(part: str, message: str) -> PydanticCustomError:
+        # ``part`` tells the loader which key of a {value, range} mapping is at fault
+        return PydanticCustomError("sourced_limit", "{message}", {"part": part, "message": message})
+
     def check(figure: Sourced) -> Sourced:
         if not inside(figure.value):
-            raise ValueError(f"out of range (allowed: {describe()})")
+            raise refuse("value", f"out of range (allowed: {describe()})")
         if figure.range is not None:
             range_low, range_high = figure.range
             if range_low > range_high:
-                raise ValueError("range must be written [low, high] (allowed: low <= high)")
+                raise refuse("range", "range written high to low (allowed: [low, high] with low <= high)")
             if not (inside(range_low) and inside(range_high)):
-                raise ValueError(f"range out of limits (allowed: {describe()})")
+                raise refuse("range", f"range out of limits (allowed: both ends {describe()})")
         return figure
 
     return check
@@ -110,9 +115,11 @@ def _bounded(low: float | None, high: float | None, low_open: bool = False):
 
 def sourced(low: float | None = None, high: float | None = None, low_open: bool = False):
     """A number, or a {value, source, range} mapping, whose value must lie within the limits."""
+    limits = {"gt" if low_open else "ge": low, "le": high}
+    plain_number = Annotated[float, Field(**{k: v for k, v in limits.items() if v is not None})]
     return Annotated[
         Sourced,
-        BeforeValidator(_number_to_sourced, json_schema_input_type=Union[float, Sourced]),
+        BeforeValidator(_number_to_sourced, json_schema_input_type=Union[plain_number, Sourced]),
         AfterValidator(_bounded(low, high, low_open)),
     ]
 
@@ -224,6 +231,10 @@ class Item(Model):
     capacity_lead_time_days: Days = Field(description="days before new capacity produces")
     imports: ImportTerms | None = None
     joint_production: JointProduction | None = None
+    reach: tuple[Id, ...] | None = Field(
+        None,
+        description="strike drones only: the adversary target sets in range; none = all of them",
+    )
 
 
 class Threat(Model):

@@ -1,0 +1,134 @@
+"""The command line: ``python -m wargame COMMAND`` (or ``wargame COMMAND`` once installed).
+
+Commands:
+
+``validate [FILE ...]``
+    Check scenario files (paths or shipped names; all shipped scenarios when none is given).
+    Prints ``OK: FILE (title, N turns)`` for a valid file and one line per problem otherwise,
+    ``FILE:LINE: field.path = value: what is wrong (allowed: ...)``. Exits 1 when any file has a
+    problem, 0 when all are valid.
+``schema [--output PATH]``
+    Write the JSON Schema of scenario files, to standard output or to PATH.
+
+Each command is a subparser added by one ``_add_...`` function with a ``run`` function that
+returns the exit code, so that new commands slot in beside these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .scenario import ScenarioError, load_scenario, shipped_scenarios
+from .scenario.json_schema import scenario_json_schema_text
+
+DEBUG_VARIABLE = "WARGAME_DEBUG"  # set it to see a traceback instead of a one-line error
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code (argparse's 2 for a usage error)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already printed by argparse
+        return stop.code if isinstance(stop.code, int) else 2
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with one subcommand per ``_add_...`` function."""
+    parser = argparse.ArgumentParser(
+        prog="python -m wargame",
+        description="A teaching wargame about the economics of drone-era air defence.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_add_validate, _add_schema):
+        add(commands)
+    return parser
+
+
+# --- validate ---------------------------------------------------------------------------------
+
+
+def _add_validate(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "validate",
+        help="check scenario files and report every problem with its line",
+        description="Check scenario files; print every problem as FILE:LINE: field = value: what is wrong.",
+    )
+    command.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="a scenario file or a shipped scenario's name (default: every shipped scenario)",
+    )
+    command.set_defaults(run=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Check each file; print an OK line or its problems; 1 when any file has a problem."""
+    names = args.files or shipped_scenarios()
+    failed = 0
+    for name in names:
+        valid, lines = check_file(name)
+        failed += not valid
+        print("\n".join(lines), flush=True)
+    if failed:
+        files = f"{len(names)} scenario file{'s' if len(names) != 1 else ''}"
+        print(f"problems in {failed} of {files}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def check_file(name: str, load: Callable = load_scenario) -> tuple[bool, list[str]]:
+    """Whether one scenario is valid, and the lines that say so or list its problems."""
+    try:
+        scenario = load(name)
+    except ScenarioError as error:
+        return False, [str(problem) for problem in error.problems]
+    except Exception as error:  # a bug in the kit: still one line, never a traceback
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        bug = f"{type(error).__name__}: {error}"
+        return False, [f"{name}: internal error while checking this file ({bug}); please report it"]
+    return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)"]
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def _add_schema(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "schema",
+        help="write the JSON Schema of scenario files",
+        description="Write the JSON Schema of scenario files, for editors that check YAML as you type.",
+    )
+    command.add_argument(
+        "--output", "-o", metavar="PATH", help="write to this file instead of standard output"
+    )
+    command.set_defaults(run=run_schema)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Write the schema to standard output or to ``--output``; 1 when the file cannot be written."""
+    text = scenario_json_schema_text()
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"{args.output}: cannot write the schema: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
