@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .scenario import ScenarioError, load_scenario, shipped_scenarios
 from .scenario.json_schema import scenario_json_schema_text

@@ -82,7 +82,10 @@ def play_batch(
 ) -> State:
     """Play every game of a batch to the end; ``on_turn(turn, metrics)`` sees each turn."""
     state = initial_state(tables, len(seeds)) if state is None else state
-    draws = make_draws(mode, seeds, tables.draw_columns) if draws is None else draws
+    if draws is None:
+        # fetch several turns of uniforms per call when the block stays small (about 64 MB)
+        turns_ahead = max(1, min(tables.turns, (64 << 20) // (8 * len(seeds) * tables.draw_columns)))
+        draws = make_draws(mode, seeds, tables.draw_columns, turns_ahead)
     while state.turn <= tables.turns:
         orders = first_orders if first_orders is not None else decide(policy, state, tables)
         first_orders = None

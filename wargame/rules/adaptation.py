@@ -41,7 +41,7 @@ def adaptation(state: State, orders, kills_by_item: np.ndarray, strike_hits: np.
 
     fielded = np.zeros(batch)
     if countermeasure_due(state.turn, tables):
-        busiest = kills_by_item + total(strike_hits)
+        busiest = kills_by_item + strike_hits
         target = busiest.argmax(axis=1)
         any_use = busiest.max(axis=1) > 0
         games = np.arange(batch)[any_use]

@@ -52,27 +52,31 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
     for t, threat in enumerate(tables.threats):
         real = raid.launched[:, t] - raid.decoys[:, t]
         decoys = raid.decoys[:, t].copy()
+        has_decoys = tables.decoy_share[t] > 0
         for slot in range(tables.layer_slots):
             item = orders.layer_item[:, t, slot]
             used = item >= 0
             if not used.any():
-                draws.skip_binomials((batch,), 3)  # the split and the two kill draws
+                draws.skip_binomials((batch,), 2 if has_decoys else 1)  # keep every game's stream in step
                 continue
             index = np.where(used, item, 0)
             shots = orders.layer_shots[:, t, slot]
             remaining = real + decoys
             can_fire = draws.whole((stock[games, index] - committed_to_strikes[games, index]) / shots)
             engaged = np.where(used, np.minimum(np.minimum(remaining, can_fire), fire_left[games, index]), 0.0)
-            decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
-            engaged_decoys = np.clip(
-                draws.binomial(engaged, decoy_fraction), np.maximum(0.0, engaged - real), np.minimum(engaged, decoys)
-            )
-            engaged_real = engaged - engaged_decoys
             p_kill = kill_probability(
                 tables.pk[index, t], shots, state.countermeasure[games, index], tables.countermeasure_penalty
             )
-            kills_real = draws.binomial(engaged_real, p_kill)
-            kills_decoys = draws.binomial(engaged_decoys, p_kill)
+            kills = draws.binomial(engaged, p_kill)
+            # the engaged, and so the killed, are a random share of what remains, decoys included
+            decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
+            if has_decoys:
+                kills_decoys = np.clip(
+                    draws.binomial(kills, decoy_fraction), np.maximum(0.0, kills - real), np.minimum(kills, decoys)
+                )
+            else:
+                kills_decoys = np.zeros(batch)
+            kills_real = kills - kills_decoys
             fired = engaged * shots
             # each game has one index here, so plain fancy-index updates cannot collide
             stock[games, index] -= fired
@@ -98,7 +102,7 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
                     countermeasure=state.countermeasure[games, index],
                     came=remaining,
                     engaged=engaged,
-                    engaged_decoys=engaged_decoys,
+                    engaged_decoys=engaged * decoy_fraction,
                     downed_decoys=kills_decoys,
                     fired=fired,
                     stock_before=stock[games, index] + fired,

@@ -22,6 +22,9 @@ def split_by_shares(total, shares: np.ndarray, draws) -> np.ndarray:
     parts = np.zeros((total.shape[0], shares.shape[0]))
     left, share_left = total.copy(), 1.0
     for c, share in enumerate(shares):
+        if c == len(shares) - 1:
+            parts[:, c] = left  # the last category takes what is left: no draw needed
+            break
         p = min(1.0, share / share_left) if share_left > 1e-12 else 0.0
         parts[:, c] = draws.binomial(left, np.full_like(left, p))
         left = left - parts[:, c]

@@ -49,18 +49,29 @@ class RandomDraws:
 
     expected = False
 
-    def __init__(self, generators: list[np.random.Generator], columns_per_turn: int):
+    def __init__(self, generators: list[np.random.Generator], columns_per_turn: int, turns_ahead: int = 1):
         self.generators = generators
         self.columns_per_turn = columns_per_turn
+        self.turns_ahead = max(1, int(turns_ahead))
+        self._block = None
+        self._turn_in_block = 0
         self._uniforms = None
         self._next = 0
 
     def start_turn(self) -> None:
-        """Take this turn's uniforms from every game's generator."""
-        block = np.empty((len(self.generators), self.columns_per_turn))
-        for row, generator in zip(block, self.generators):
-            generator.random(out=row)
-        self._uniforms, self._next = block, 0
+        """Take this turn's uniforms from every game's generator.
+
+        A batch may take several turns' uniforms in one call per game (``turns_ahead``): a
+        generator gives the same numbers in one call of 2K as in two calls of K, so every
+        game's stream is the same however it is fetched.
+        """
+        if self._block is None or self._turn_in_block >= self._block.shape[1]:
+            block = np.empty((len(self.generators), self.turns_ahead, self.columns_per_turn))
+            for rows, generator in zip(block, self.generators):
+                generator.random(out=rows.reshape(-1))
+            self._block, self._turn_in_block = block, 0
+        self._uniforms, self._next = self._block[:, self._turn_in_block], 0
+        self._turn_in_block += 1
 
     def _take(self, shape: tuple) -> np.ndarray:
         width = int(np.prod(shape[1:], dtype=int)) if len(shape) > 1 else 1
@@ -92,11 +103,14 @@ class RandomDraws:
         return np.floor(x + 1e-9)
 
     def state(self) -> list[dict]:
+        """The generators' states between turns (for undo); only with ``turns_ahead`` 1."""
+        assert self.turns_ahead == 1, "undo needs uniforms fetched one turn at a time"
         return [g.bit_generator.state for g in self.generators]
 
     def set_state(self, states: list[dict]) -> None:
         for generator, state in zip(self.generators, states):
             generator.bit_generator.state = state
+        self._block = None
 
 
 def _normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
@@ -127,28 +141,64 @@ def binomial_from_uniforms(n, p, u1, u2) -> np.ndarray:
     return np.where(flip, n - result, result)
 
 
-def _invert_binomial(n, q, u) -> np.ndarray:
-    """The smallest k with P(X <= k) >= u, for X ~ Binomial(n, q), q <= 1/2, small variance.
+_LOG_FACTORIAL_TABLE = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, 1025)))])
 
-    A sequential search from k = 0; each game leaves the search as soon as it has its count,
-    so the work is about the mean count per game.
+
+def log_factorial(x: np.ndarray) -> np.ndarray:
+    """log(x!) for whole x >= 0: a table below 1025, Stirling's series above (error < 1e-13)."""
+    x = np.asarray(x, float)
+    small = x < len(_LOG_FACTORIAL_TABLE)
+    table = _LOG_FACTORIAL_TABLE[np.where(small, x, 0).astype(int)]
+    big = np.maximum(x, 1.0)
+    stirling = big * np.log(big) - big + 0.5 * np.log(2 * np.pi * big) + 1 / (12 * big) - 1 / (360 * big**3)
+    return np.where(small, table, stirling)
+
+
+def _invert_binomial(n, q, u) -> np.ndarray:
+    """An exact Binomial(n, q) count from one uniform, for q <= 1/2 and small variance.
+
+    The outcomes are taken in the fixed order mode, mode + 1, mode - 1, mode + 2, mode - 2, ...
+    and u is matched against their accumulated probabilities (inversion in that order), so the
+    search takes about as many steps as the count's spread, not its size.
     """
-    k = np.zeros_like(n)
-    pmf = np.exp(n * np.log1p(-np.minimum(q, 1.0 - 1e-16)))
-    cdf = pmf.copy()
-    odds = q / (1.0 - q)
-    active = np.nonzero((u > cdf) & (n > 0))[0]
-    for _ in range(_MAX_INVERSION_STEPS):
+    count = np.zeros_like(n)
+    if n.size == 0:
+        return count
+    q = np.minimum(q, 0.5)
+    live = (n > 0) & (q > 0)
+    n_l, q_l, u_l = n[live], q[live], u[live]
+    mode = np.minimum(np.floor((n_l + 1.0) * q_l), n_l)
+    log_q, log_rest = np.log(q_l), np.log1p(-q_l)
+    pmf_mode = np.exp(
+        log_factorial(n_l) - log_factorial(mode) - log_factorial(n_l - mode) + mode * log_q + (n_l - mode) * log_rest
+    )
+    odds = q_l / (1.0 - q_l)
+    result = mode.copy()
+    mass = pmf_mode.copy()
+    pmf_up, pmf_down = pmf_mode.copy(), pmf_mode.copy()
+    active = np.nonzero(u_l > mass)[0]
+    for step in range(1, _MAX_INVERSION_STEPS):
         if active.size == 0:
             break
-        k_active = k[active] + 1.0
-        k[active] = k_active
-        pmf_active = pmf[active] * (n[active] - k_active + 1.0) / k_active * odds[active]
-        pmf[active] = pmf_active
-        cdf_active = cdf[active] + pmf_active
-        cdf[active] = cdf_active
-        active = active[(u[active] > cdf_active) & (k_active < n[active]) & (pmf_active > 1e-300)]
-    return k
+        n_a, m_a = n_l[active], mode[active]
+        up = m_a + step
+        pmf_up[active] = np.where(up <= n_a, pmf_up[active] * (n_a - up + 1.0) / up * odds[active], 0.0)
+        mass_a = mass[active] + pmf_up[active]
+        found = u_l[active] <= mass_a
+        result[active[found]] = up[found]
+        down = m_a - step
+        pmf_down[active] = np.where(down >= 0, pmf_down[active] * (down + 1.0) / (n_a - down) / odds[active], 0.0)
+        mass_b = mass_a + pmf_down[active]
+        found_down = ~found & (u_l[active] <= mass_b)
+        result[active[found_down]] = down[found_down]
+        mass[active] = mass_b
+        exhausted = (up >= n_a) & (down <= 0)
+        still = ~found & ~found_down & ~exhausted
+        # rounding can leave the total a hair under u: settle on the mode's side with mass left
+        result[active[~found & ~found_down & exhausted]] = m_a[~found & ~found_down & exhausted]
+        active = active[still]
+    count[live] = result
+    return count
 
 
 def poisson_from_uniforms(mean, u1, u2) -> np.ndarray:
@@ -181,10 +231,10 @@ def poisson_from_uniforms(mean, u1, u2) -> np.ndarray:
     return result
 
 
-def make_draws(mode: str, seeds: list[int] | np.ndarray, columns_per_turn: int):
+def make_draws(mode: str, seeds: list[int] | np.ndarray, columns_per_turn: int, turns_ahead: int = 1):
     """The draws for a batch: expectations, or one generator per game built from its seed."""
     if mode == "expected":
         return ExpectedDraws()
     if mode == "stochastic":
-        return RandomDraws([np.random.default_rng(int(s)) for s in seeds], columns_per_turn)
+        return RandomDraws([np.random.default_rng(int(s)) for s in seeds], columns_per_turn, turns_ahead)
     raise ValueError(f"mode must be 'stochastic' or 'expected', not {mode!r}")

@@ -21,13 +21,13 @@ from .sums import dot, product, total
 
 @dataclass(frozen=True)
 class Strikes:
-    hits: np.ndarray  # [B, I, G]
+    hits: np.ndarray  # [B, I]: hits by each item (zero for items that are not strike drones)
     incidents: np.ndarray  # [B]
     incident_charges: np.ndarray  # [B] USD
 
 
 def strike_hit_probability(level, jamming, countermeasure, penalty: float, tables: Tables) -> np.ndarray:
-    """[B, I, G] chance that one sortie hits, by item and target set."""
+    """[B, I, G] chance that one sortie hits, by item and target set (I: the items given)."""
     base = tables.p_hit[level] * (1.0 - tables.jamming_sensitivity[level] * jamming)
     countered = 1.0 - penalty * countermeasure  # [B, I]
     still_there = np.exp(-tables.kill_chain_minutes[level][:, None] / tables.set_dwell_minutes[None, :])  # [B, G]
@@ -37,44 +37,48 @@ def strike_hit_probability(level, jamming, countermeasure, penalty: float, table
 def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tuple[State, Strikes]:
     """Fly the strike plan: hits, the capacity they remove, incidents and their cost."""
     level = orders.autonomy
-    launched = orders.strikes * tables.is_strike[None, :, None]
-    p_hit = strike_hit_probability(level, state.jamming, state.countermeasure, tables.countermeasure_penalty, tables)
     strike_items = np.nonzero(tables.is_strike)[0]
-    hits = np.zeros_like(launched)
-    if strike_items.size and launched.shape[2]:
-        hits[:, strike_items] = draws.binomial(launched[:, strike_items], p_hit[:, strike_items])
-    flown = total(launched)  # [B, I]
+    launched = orders.strikes[:, strike_items]  # [B, S, G]: only strike drones fly (orders are checked)
+    p_hit = strike_hit_probability(
+        level, state.jamming, state.countermeasure[:, strike_items], tables.countermeasure_penalty, tables
+    )
+    hits = draws.binomial(launched, p_hit) if launched.size else np.zeros_like(launched)
+    flown = total(launched)  # [B, S]
     sorties = total(flown)
     incidents = draws.binomial(sorties, tables.p_misidentification[level])
     hits_by_set = total(np.swapaxes(hits, 1, 2))  # [B, G]
+    hits_by_item = np.zeros_like(state.stock)
+    hits_by_item[:, strike_items] = total(hits)
     recovered = state.suppression + (1.0 - state.suppression) * tables.set_recovery
     suppression = recovered * (1.0 - tables.set_capacity_loss) ** hits_by_set
     charges = incidents * state.incident_cost
     record.metric("strike_sorties_units", sorties)
-    hits_by_item = total(hits)
     record.metric("strike_hits_units", total(hits_by_item))
-    record.metric("strike_cost_usd", dot(flown, tables.unit_cost))
+    record.metric("strike_cost_usd", dot(flown, tables.unit_cost[strike_items]))
     record.metric("strike_value_destroyed_usd", dot(hits_by_set, tables.set_value))
     record.metric("incidents_count", incidents)
     record.metric("incident_cost_usd", charges)
     record.metric(
         "adversary_capacity_pct", 100.0 * product(suppression)
     )
-    for i in np.nonzero(tables.is_strike)[0]:
-        record.metric(f"launched_{tables.items[i]}_units", flown[:, i])
-    record.event(
-        "strikes",
-        "hits",
-        total(hits_by_item),
-        sorties=sorties,
-        level=level,
-        p_hit_base=tables.p_hit[level],
-        jamming=state.jamming,
-        jamming_sensitivity=tables.jamming_sensitivity[level],
-        kill_chain_minutes=tables.kill_chain_minutes[level],
-        p_hit=p_hit,
-        incidents=incidents,
-        p_misidentification=tables.p_misidentification[level],
-    )
-    new_state = state.replace(stock=state.stock - flown, suppression=suppression)
-    return new_state, Strikes(hits, incidents, charges)
+    for k, i in enumerate(strike_items):
+        record.metric(f"launched_{tables.items[i]}_units", flown[:, k])
+    if record.keep_events:
+        record.event(
+            "strikes",
+            "hits",
+            total(hits_by_item),
+            sorties=sorties,
+            level=level,
+            p_hit_base=tables.p_hit[level],
+            jamming=state.jamming,
+            jamming_sensitivity=tables.jamming_sensitivity[level],
+            kill_chain_minutes=tables.kill_chain_minutes[level],
+            p_hit=p_hit,
+            incidents=incidents,
+            p_misidentification=tables.p_misidentification[level],
+        )
+    stock = state.stock.copy()
+    stock[:, strike_items] -= flown
+    new_state = state.replace(stock=stock, suppression=suppression)
+    return new_state, Strikes(hits_by_item, incidents, charges)

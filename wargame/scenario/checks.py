@@ -80,23 +80,16 @@ def _doctrine_references(data: dict) -> Found:
             pk = _mapping(_mapping(catalogue[item_id]).get("pk"))
             if threat_id not in pk:
                 able = [i for i, item in catalogue.items() if threat_id in _mapping(_mapping(item).get("pk"))]
-                yield (
-                    path,
-                    (
-                        f"{item_id} cannot engage {threat_id}: it has no pk for that threat class "
-                        f"(allowed: {allowed_list(able)})"
-                    ),
-                )
+                why = f"{item_id} cannot engage {threat_id}: it has no pk for that threat class"
+                yield path, f"{why} (allowed: {allowed_list(able)})"
             if item_id in seen:
                 yield path, "this item is already a layer for this threat class; list it once"
             seen.add(item_id)
             shots = _mapping(layer).get("shots")
             most = _mapping(catalogue[item_id]).get("max_shots_per_target", 3)
             if _whole(shots) and _whole(most) and shots > most:
-                yield (
-                    ("doctrine", threat_id, index, "shots"),
-                    (f"more shots than {item_id} can fire at one target (allowed: 1 to {most})"),
-                )
+                message = f"more shots than {item_id} can fire at one target (allowed: 1 to {most})"
+                yield ("doctrine", threat_id, index, "shots"), message
 
 
 def _reach_references(data: dict) -> Found:

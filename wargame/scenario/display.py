@@ -9,8 +9,9 @@ Every piece of text from the scenario file is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 _SMALL = "font-size:85%;color:#555"
 _CONTESTED = "font-size:80%;color:#a33;font-weight:bold"

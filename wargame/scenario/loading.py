@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path as FilePath
 from typing import Any
@@ -243,7 +244,7 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
             raise ScenarioError(problems)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        raise ScenarioError([_yaml_problem(error, file)]) from None
+        raise ScenarioError([_runaway_quote(text, file) or _yaml_problem(error, file)]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(file, 0, (), MISSING, f"not valid YAML: {error}")]) from None
     finally:
@@ -273,20 +274,57 @@ _YAML_HINTS = {
     "found character '\\t'": "indent with spaces, not tabs",
     "mapping values are not allowed here": "put text with ': ' in it in quotes, or fix the indentation",
     "expected <block end>": "check this line's indentation against the lines above",
-    "found unexpected end of stream": "a quote or a bracket is not closed",
     "but found another document": "a scenario file holds one document: remove the extra '---'",
     "expected '<document start>'": "top-level fields start at the left margin: check the indentation",
 }
 
 
+def _runaway_quote(text: str, file: str) -> Problem | None:
+    """An unclosed quote that swallowed the fields below it, reported where it opened.
+
+    YAML lets quoted text run over several lines, so the parser only gives up at the next
+    quote, often far below; a quoted text holding lines such as ``key: value`` is the sign.
+    """
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                first, last = token.start_mark.line, token.end_mark.line
+                swallowed = text.splitlines()[first + 1 : last]
+                if any(_FIELD_LINE.match(line) for line in swallowed):
+                    message = f"a quote opened on this line is not closed (it runs to line {last + 1})"
+                    return Problem(file, first + 1, (), MISSING, f"not valid YAML: {message}")
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+_FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
+
+# Mistakes the parser notices only lines later: the line that opened the construct is reported.
+_UNCLOSED = {
+    "while scanning a simple key": "the key on this line needs ': ' after it",
+    "while scanning a quoted scalar": "a quote opened on this line is not closed",
+    "while parsing a flow sequence": "a '[' opened on this line is not closed",
+    "while parsing a flow mapping": "a '{' opened on this line is not closed",
+}
+
+
 def _yaml_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
-    """A YAML syntax error as a problem on the line where the parser gave up, with a hint."""
+    """A YAML syntax error as a problem on the line to fix, with a hint where one helps.
+
+    That is the line where the parser gave up, except for a construct left open (a quote, a
+    bracket, a key without ':'), which is reported on the line that opened it.
+    """
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 0
-    message = f"not valid YAML: {error.problem or error.context or error}"
-    context = error.context if error.problem else None
-    if context and error.context_mark and error.context_mark.line + 1 != line:
-        message += f" ({context} started on line {error.context_mark.line + 1})"
+    opened = error.context_mark.line + 1 if error.context_mark and error.problem else line
+    problem = error.problem or error.context or str(error)
+    if error.context in _UNCLOSED and opened != line:
+        message = f"not valid YAML: {problem} on line {line}; {_UNCLOSED[error.context]}"
+        return Problem(file, opened, (), MISSING, message)
+    message = f"not valid YAML: {problem}"
+    if error.context and opened != line:
+        message += f" ({error.context} started on line {opened})"
     hint = next((h for key, h in _YAML_HINTS.items() if key in str(error.problem)), None)
     if FilePath(file).suffix.lower() not in SUFFIXES:
         hint = "is this a scenario? scenario files are YAML files ending in .yaml"

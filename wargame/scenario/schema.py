@@ -432,7 +432,13 @@ Event = Annotated[
 class Scenario(Model):
     """A whole scenario: read it with ``wargame.load_scenario``; it cannot be changed once loaded."""
 
-    extends: str | None = Field(None, description="name of a scenario this one overrides")
+    extends: str | None = Field(
+        None,
+        description=(
+            "name of a scenario this one overrides (or a path to its file): mappings merge key by "
+            "key, lists and other values replace, and null removes an inherited key"
+        ),
+    )
     title: str
     description: str
     author: str
