@@ -455,9 +455,23 @@ CASES = [
     Case(
         "invalid YAML syntax: an unclosed bracket",
         (("      range: [2_500, 5_000]\n", "      range: [2_500, 5_000\n"),),
-        at="    pk:\n      attack_drone:\n        value: 0.68",
+        at="range: [2_500, 5_000\n",
         field="",
-        says=("not valid YAML", "(while parsing a flow sequence started on line"),
+        says=("not valid YAML", "on line", "a '[' opened on this line is not closed"),
+    ),
+    Case(
+        "invalid YAML syntax: an unclosed quote",
+        (('version: "1.0"\n', 'version: "1.0\n'),),
+        at='version: "1.0\n',
+        field="",
+        says=("not valid YAML", "a quote opened on this line is not closed"),
+    ),
+    Case(
+        "invalid YAML syntax: a key without its colon",
+        (("turns: 4\n", "turns 4\n"),),
+        at="turns 4",
+        field="",
+        says=("not valid YAML", "the key on this line needs ': ' after it"),
     ),
 ]
 

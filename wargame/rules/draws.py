@@ -66,10 +66,11 @@ class RandomDraws:
         game's stream is the same however it is fetched.
         """
         if self._block is None or self._turn_in_block >= self._block.shape[1]:
-            block = np.empty((len(self.generators), self.turns_ahead, self.columns_per_turn))
-            for rows, generator in zip(block, self.generators):
+            if self._block is None:  # allocated once: touching fresh memory every time is slow
+                self._block = np.empty((len(self.generators), self.turns_ahead, self.columns_per_turn))
+            for rows, generator in zip(self._block, self.generators):
                 generator.random(out=rows.reshape(-1))
-            self._block, self._turn_in_block = block, 0
+            self._turn_in_block = 0
         self._uniforms, self._next = self._block[:, self._turn_in_block], 0
         self._turn_in_block += 1
 
@@ -110,7 +111,7 @@ class RandomDraws:
     def set_state(self, states: list[dict]) -> None:
         for generator, state in zip(self.generators, states):
             generator.bit_generator.state = state
-        self._block = None
+        self._turn_in_block = self.turns_ahead  # fetch afresh at the next turn
 
 
 def _normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
@@ -159,45 +160,40 @@ def _invert_binomial(n, q, u) -> np.ndarray:
 
     The outcomes are taken in the fixed order mode, mode + 1, mode - 1, mode + 2, mode - 2, ...
     and u is matched against their accumulated probabilities (inversion in that order), so the
-    search takes about as many steps as the count's spread, not its size.
+    search takes about as many steps as the count's spread, not its size. Games leave the
+    search as soon as they have their count.
     """
     count = np.zeros_like(n)
-    if n.size == 0:
-        return count
     q = np.minimum(q, 0.5)
-    live = (n > 0) & (q > 0)
-    n_l, q_l, u_l = n[live], q[live], u[live]
-    mode = np.minimum(np.floor((n_l + 1.0) * q_l), n_l)
-    log_q, log_rest = np.log(q_l), np.log1p(-q_l)
-    pmf_mode = np.exp(
-        log_factorial(n_l) - log_factorial(mode) - log_factorial(n_l - mode) + mode * log_q + (n_l - mode) * log_rest
+    where = np.nonzero((n > 0) & (q > 0))[0]
+    if where.size == 0:
+        return count
+    n, q, u = n[where], q[where], u[where]
+    mode = np.minimum(np.floor((n + 1.0) * q), n)
+    mass = np.exp(
+        log_factorial(n) - log_factorial(mode) - log_factorial(n - mode) + mode * np.log(q) + (n - mode) * np.log1p(-q)
     )
-    odds = q_l / (1.0 - q_l)
-    result = mode.copy()
-    mass = pmf_mode.copy()
-    pmf_up, pmf_down = pmf_mode.copy(), pmf_mode.copy()
-    active = np.nonzero(u_l > mass)[0]
+    count[where] = mode
+    odds = q / (1.0 - q)
+    pmf_up, pmf_down = mass.copy(), mass.copy()
+    searching = u > mass
     for step in range(1, _MAX_INVERSION_STEPS):
-        if active.size == 0:
+        if not searching.any():
             break
-        n_a, m_a = n_l[active], mode[active]
-        up = m_a + step
-        pmf_up[active] = np.where(up <= n_a, pmf_up[active] * (n_a - up + 1.0) / up * odds[active], 0.0)
-        mass_a = mass[active] + pmf_up[active]
-        found = u_l[active] <= mass_a
-        result[active[found]] = up[found]
-        down = m_a - step
-        pmf_down[active] = np.where(down >= 0, pmf_down[active] * (down + 1.0) / (n_a - down) / odds[active], 0.0)
-        mass_b = mass_a + pmf_down[active]
-        found_down = ~found & (u_l[active] <= mass_b)
-        result[active[found_down]] = down[found_down]
-        mass[active] = mass_b
-        exhausted = (up >= n_a) & (down <= 0)
-        still = ~found & ~found_down & ~exhausted
-        # rounding can leave the total a hair under u: settle on the mode's side with mass left
-        result[active[~found & ~found_down & exhausted]] = m_a[~found & ~found_down & exhausted]
-        active = active[still]
-    count[live] = result
+        where, n, q, u, mode, mass, odds, pmf_up, pmf_down = (
+            a[searching] for a in (where, n, q, u, mode, mass, odds, pmf_up, pmf_down)
+        )
+        up, down = mode + step, mode - step
+        pmf_up = np.where(up <= n, pmf_up * (n - up + 1.0) / up * odds, 0.0)
+        pmf_down = np.where(down >= 0, pmf_down * (down + 1.0) / np.maximum(n - down, 1.0) / odds, 0.0)
+        below_up = mass + pmf_up
+        mass = below_up + pmf_down
+        chose_up = u <= below_up
+        chose_down = ~chose_up & (u <= mass)
+        count[where[chose_up]] = up[chose_up]
+        count[where[chose_down]] = down[chose_down]
+        # every outcome counted but u not reached (rounding): the mode stands
+        searching = ~chose_up & ~chose_down & ((up < n) | (down > 0))
     return count
 
 
