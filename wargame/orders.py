@@ -314,15 +314,17 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         "joint capacity": orders.joint_capacity,
         "imports": orders.imports,
     }
-    for what, values in amounts.items():
-        add_per_item(
-            values < 0,
-            lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)} cannot be negative ({units(v[b, i])} ordered). Order 0 or more.",
-        )
-        add_per_item(
-            np.abs(values - np.round(values)) > 1e-9,
-            lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)}: {units(v[b, i])} ordered; order whole units.",
-        )
+    stacked = np.stack(list(amounts.values()))  # [4, B, I]: one check for all four kinds
+    if ((stacked < 0) | (stacked != np.floor(stacked))).any():
+        for what, values in amounts.items():
+            add_per_item(
+                values < 0,
+                lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)} cannot be negative ({units(v[b, i])} ordered). Order 0 or more.",
+            )
+            add_per_item(
+                np.abs(values - np.round(values)) > 1e-9,
+                lambda b, i, w=what, v=values: f"{w.capitalize()} of {name(i)}: {units(v[b, i])} ordered; order whole units.",
+            )
 
     production_limit = state.capacity + state.joint_capacity
     add_per_item(
@@ -376,10 +378,11 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
             )
 
     launched = total(orders.strikes)
-    add(
-        any_of(any_of((orders.strikes < 0) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9))),
-        lambda b: "Strike orders must be whole numbers of drones, 0 or more.",
-    )
+    if ((orders.strikes < 0) | (orders.strikes != np.floor(orders.strikes))).any():
+        add(
+            any_of(any_of((orders.strikes < 0) | (np.abs(orders.strikes - np.round(orders.strikes)) > 1e-9))),
+            lambda b: "Strike orders must be whole numbers of drones, 0 or more.",
+        )
     add_per_item(
         (launched > 0) & ~tables.is_strike,
         lambda b, i: f"{name(i)} is not a strike drone. Strike with a strike drone instead.",

@@ -1,9 +1,9 @@
 """One turn: the rules composed in the order of the design brief, for a whole batch at once.
 
-1. economy (orders paid; production, imports, capacity and operators enter their pipelines)
-2. raid  3. air defence  4. damage  5. own strikes  6. adaptation  7. scripted events
-then the close of the turn: deliveries due next turn arrive, next turn's money is credited
-(less incident costs), and the adversary's launch capacity grows.
+1. economy (orders paid)  2. raid  3. air defence  4. damage  5. own strikes  6. adaptation
+7. scripted events; then the close of the turn: deliveries due next turn arrive and this
+turn's orders join the pipelines, next turn's money is credited (less incident costs), and
+the adversary's launch capacity grows.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def resolve_turn(state: State, orders, tables: Tables, draws, keep_events: bool 
     state, strike = strikes(state, orders, tables, draws, record)
     state = adaptation(state, orders, defence.kills, strike.hits, tables, record)
     state = scripted_events(state, tables, record)
-    state = deliveries(state, tables, record)
+    state = deliveries(state, orders, tables, record)
     state = credit_next_turn(state, tables, strike.incident_charges, record)
     state = grow_launch_capacity(state, tables)
     _record_position(state, record, tables)

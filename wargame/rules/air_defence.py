@@ -60,13 +60,19 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
                 draws.skip_binomials((batch,), 2 if has_decoys else 1)  # keep every game's stream in step
                 continue
             index = np.where(used, item, 0)
+            # when every game fires the same item here (the usual case), use a column, not a gather;
+            # each game has one index either way, so the updates below cannot collide
+            if used.all() and (index == index[0]).all():
+                at = (slice(None), int(index[0]))
+            else:
+                at = (games, index)
             shots = orders.layer_shots[:, t, slot]
             remaining = real + decoys
-            can_fire = draws.whole((stock[games, index] - committed_to_strikes[games, index]) / shots)
-            engaged = np.where(used, np.minimum(np.minimum(remaining, can_fire), fire_left[games, index]), 0.0)
-            p_kill = kill_probability(
-                tables.pk[index, t], shots, state.countermeasure[games, index], tables.countermeasure_penalty
-            )
+            can_fire = draws.whole((stock[at] - committed_to_strikes[at]) / shots)
+            engaged = np.minimum(np.minimum(remaining, can_fire), fire_left[at])
+            if not used.all():
+                engaged = np.where(used, engaged, 0.0)
+            p_kill = kill_probability(tables.pk[index, t], shots, state.countermeasure[at], tables.countermeasure_penalty)
             kills = draws.binomial(engaged, p_kill)
             # the engaged, and so the killed, are a random share of what remains, decoys included
             decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
@@ -78,11 +84,10 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
                 kills_decoys = np.zeros(batch)
             kills_real = kills - kills_decoys
             fired = engaged * shots
-            # each game has one index here, so plain fancy-index updates cannot collide
-            stock[games, index] -= fired
-            fire_left[games, index] -= engaged
-            expended[games, index] += fired
-            kills_by_item[games, index] += kills_real + kills_decoys
+            stock[at] -= fired
+            fire_left[at] -= engaged
+            expended[at] += fired
+            kills_by_item[at] += kills
             real = real - kills_real
             decoys = decoys - kills_decoys
             downed_real[:, t] += kills_real
@@ -99,13 +104,13 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
                     shots=shots,
                     pk=tables.pk[index, t],
                     p_kill=p_kill,
-                    countermeasure=state.countermeasure[games, index],
+                    countermeasure=state.countermeasure[at],
                     came=remaining,
                     engaged=engaged,
                     engaged_decoys=engaged * decoy_fraction,
                     downed_decoys=kills_decoys,
                     fired=fired,
-                    stock_before=stock[games, index] + fired,
+                    stock_before=stock[at] + fired,
                 )
         leaked_real[:, t] = real
         leaked_decoys[:, t] = decoys

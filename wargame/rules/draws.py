@@ -21,6 +21,7 @@ import numpy as np
 
 EXACT_BELOW_VARIANCE = 16.0
 _MAX_INVERSION_STEPS = 400
+_MAX_TABLES = 64  # above this many distinct probabilities in a batch, search instead of tabulating
 
 
 class ExpectedDraws:
@@ -63,7 +64,8 @@ class RandomDraws:
 
         A batch may take several turns' uniforms in one call per game (``turns_ahead``): a
         generator gives the same numbers in one call of 2K as in two calls of K, so every
-        game's stream is the same however it is fetched.
+        game's stream is the same however it is fetched. Each draw uses a pair of adjacent
+        uniforms: the first for an exact inversion, or the pair (Box-Muller) for a normal.
         """
         if self._block is None or self._turn_in_block >= self._block.shape[1]:
             if self._block is None:  # allocated once: touching fresh memory every time is slow
@@ -71,24 +73,28 @@ class RandomDraws:
             for rows, generator in zip(self._block, self.generators):
                 generator.random(out=rows.reshape(-1))
             self._turn_in_block = 0
-        self._uniforms, self._next = self._block[:, self._turn_in_block], 0
+        self._uniforms = self._block[:, self._turn_in_block, 0::2]
+        self._second = self._block[:, self._turn_in_block, 1::2]
+        self._next = 0
         self._turn_in_block += 1
 
-    def _take(self, shape: tuple) -> np.ndarray:
+    def _take(self, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """This draw's uniforms, a pair of columns per element: first and second of each pair."""
         width = int(np.prod(shape[1:], dtype=int)) if len(shape) > 1 else 1
-        end = self._next + 2 * width
-        if self._uniforms is None or end > self.columns_per_turn:
+        end = self._next + width
+        if self._uniforms is None or 2 * end > self.columns_per_turn:
             raise RuntimeError("a turn asked for more random numbers than the tables reserve")
-        block = self._uniforms[:, self._next : end]
+        u = self._uniforms[:, self._next : end].reshape(shape)
+        second = self._second[:, self._next : end].reshape(shape)
         self._next = end
-        return block.reshape((shape[0], 2, *shape[1:]))
+        return u, second
 
     def binomial(self, n, p):
         n, p = np.broadcast_arrays(np.asarray(n, float), np.asarray(p, float))
-        u = self._take(n.shape)
+        u1, u2 = self._take(n.shape)
         if not n.any():
             return np.zeros(n.shape)
-        return binomial_from_uniforms(n, p, u[:, 0], u[:, 1])
+        return binomial_from_uniforms(n, p, u1, u2)
 
     def skip_binomials(self, shape: tuple, count: int) -> None:
         """Pass over draws that no game of the batch needs, keeping every game's stream in step."""
@@ -97,8 +103,8 @@ class RandomDraws:
 
     def poisson(self, mean):
         mean = np.asarray(mean, float)
-        u = self._take(mean.shape)
-        return poisson_from_uniforms(mean, u[:, 0], u[:, 1])
+        u1, u2 = self._take(mean.shape)
+        return poisson_from_uniforms(mean, u1, u2)
 
     def whole(self, x):
         return np.floor(x + 1e-9)
@@ -127,7 +133,8 @@ def binomial_from_uniforms(n, p, u1, u2) -> np.ndarray:
     q = np.where(flip, 1.0 - p, p)
     mean = n * q
     variance = mean * (1.0 - q)
-    large = variance >= EXACT_BELOW_VARIANCE
+    # a count that cannot vary (n = 0 or p = 0) comes out of the normal formula as 0 exactly
+    large = (variance >= EXACT_BELOW_VARIANCE) | (mean == 0)
     if large.all():
         result = np.clip(np.floor(mean + np.sqrt(variance) * _normal(u1, u2) + 0.5), 0.0, n)
     elif not large.any():
@@ -142,59 +149,66 @@ def binomial_from_uniforms(n, p, u1, u2) -> np.ndarray:
     return np.where(flip, n - result, result)
 
 
-_LOG_FACTORIAL_TABLE = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, 1025)))])
-
-
-def log_factorial(x: np.ndarray) -> np.ndarray:
-    """log(x!) for whole x >= 0: a table below 1025, Stirling's series above (error < 1e-13)."""
-    x = np.asarray(x, float)
-    small = x < len(_LOG_FACTORIAL_TABLE)
-    table = _LOG_FACTORIAL_TABLE[np.where(small, x, 0).astype(int)]
-    big = np.maximum(x, 1.0)
-    stirling = big * np.log(big) - big + 0.5 * np.log(2 * np.pi * big) + 1 / (12 * big) - 1 / (360 * big**3)
-    return np.where(small, table, stirling)
-
-
 def _invert_binomial(n, q, u) -> np.ndarray:
     """An exact Binomial(n, q) count from one uniform, for q <= 1/2 and small variance.
 
-    The outcomes are taken in the fixed order mode, mode + 1, mode - 1, mode + 2, mode - 2, ...
-    and u is matched against their accumulated probabilities (inversion in that order), so the
-    search takes about as many steps as the count's spread, not its size. Games leave the
-    search as soon as they have their count.
+    Games of a batch mostly share a few (n, q) pairs, so the distribution function is built
+    once per distinct pair (over the counts that matter) and each game's uniform is looked
+    up in its pair's table with one ``searchsorted``.
     """
     count = np.zeros_like(n)
-    q = np.minimum(q, 0.5)
-    where = np.nonzero((n > 0) & (q > 0))[0]
-    if where.size == 0:
+    live = np.nonzero((n > 0) & (q > 0))[0]
+    if live.size == 0:
         return count
-    n, q, u = n[where], q[where], u[where]
-    mode = np.minimum(np.floor((n + 1.0) * q), n)
-    mass = np.exp(
-        log_factorial(n) - log_factorial(mode) - log_factorial(n - mode) + mode * np.log(q) + (n - mode) * np.log1p(-q)
+    n, q, u = n[live], np.minimum(q[live], 0.5), u[live]
+    if q.min() != q.max() and np.unique(q).size > _MAX_TABLES:
+        count[live] = _search_binomial(n, q, u)
+        return count
+    if q.min() == q.max():  # the common case: one probability for the whole batch
+        pair_n, group = np.unique(n, return_inverse=True)
+        pair_q = np.full(pair_n.shape, q[0])
+    else:
+        pairs, group = np.unique(n + 1j * q, return_inverse=True)
+        pair_n, pair_q = pairs.real, pairs.imag
+    reach = np.ceil(pair_n * pair_q + 10.0 * np.sqrt(pair_n * pair_q * (1.0 - pair_q)) + 10.0)
+    width = int(min(pair_n.max(), reach.max(), _MAX_INVERSION_STEPS)) + 1
+    # pmf(k) = pmf(0) * prod_{j <= k} (n - j + 1) / j * q / (1 - q); pmf(0) = (1 - q) ** n is
+    # no smaller than about e**-40 here, since the variance, and so n * q, is small
+    k = np.arange(1, width)
+    steps = np.clip((pair_n[:, None] - k + 1.0) / k, 0.0, None) * (pair_q / (1.0 - pair_q))[:, None]
+    pmf = np.exp(pair_n * np.log1p(-pair_q))[:, None] * np.concatenate(
+        [np.ones((len(pair_n), 1)), np.cumprod(steps, axis=1)], axis=1
     )
-    count[where] = mode
-    odds = q / (1.0 - q)
-    pmf_up, pmf_down = mass.copy(), mass.copy()
-    searching = u > mass
-    for step in range(1, _MAX_INVERSION_STEPS):
-        if not searching.any():
-            break
-        where, n, q, u, mode, mass, odds, pmf_up, pmf_down = (
-            a[searching] for a in (where, n, q, u, mode, mass, odds, pmf_up, pmf_down)
-        )
-        up, down = mode + step, mode - step
-        pmf_up = np.where(up <= n, pmf_up * (n - up + 1.0) / up * odds, 0.0)
-        pmf_down = np.where(down >= 0, pmf_down * (down + 1.0) / np.maximum(n - down, 1.0) / odds, 0.0)
-        below_up = mass + pmf_up
-        mass = below_up + pmf_down
-        chose_up = u <= below_up
-        chose_down = ~chose_up & (u <= mass)
-        count[where[chose_up]] = up[chose_up]
-        count[where[chose_down]] = down[chose_down]
-        # every outcome counted but u not reached (rounding): the mode stands
-        searching = ~chose_up & ~chose_down & ((up < n) | (down > 0))
+    cdf = np.cumsum(pmf, axis=1)
+    # rows laid end to end, each lifted by 2 so that one sorted search serves every pair
+    lifted = (cdf + 2.0 * np.arange(len(pair_n))[:, None]).ravel()
+    position = np.searchsorted(lifted, u + 2.0 * group, side="left") - group * width
+    count[live] = np.minimum(position, np.minimum(n, width - 1))
     return count
+
+
+def _search_binomial(n, q, u) -> np.ndarray:
+    """The same inversion as a search from 0, for batches whose games all have different q.
+
+    Each game leaves the search as soon as it has its count, so the work is about the mean
+    count, which is small here (the variance is).
+    """
+    k = np.zeros_like(n)
+    pmf = np.exp(n * np.log1p(-q))
+    cdf = pmf.copy()
+    odds = q / (1.0 - q)
+    active = np.nonzero(u > cdf)[0]
+    for _ in range(_MAX_INVERSION_STEPS):
+        if active.size == 0:
+            break
+        k_active = k[active] + 1.0
+        k[active] = k_active
+        pmf_active = pmf[active] * (n[active] - k_active + 1.0) / k_active * odds[active]
+        pmf[active] = pmf_active
+        cdf_active = cdf[active] + pmf_active
+        cdf[active] = cdf_active
+        active = active[(u[active] > cdf_active) & (k_active < n[active])]
+    return k
 
 
 def poisson_from_uniforms(mean, u1, u2) -> np.ndarray:

@@ -1,9 +1,10 @@
-"""Step 1, the economy: orders are paid and deliveries due this turn arrive.
+"""Step 1, the economy: orders are paid; and, at the close of the turn, deliveries.
 
 Money for a turn is credited at the end of the turn before (``credit_next_turn``), so that the
-money a player sees is the money they may spend. Deliveries travel in pipelines: slot 0 of
-``incoming_*`` arrives at the next economy step. Production arrives the turn after it is
-paid for; new capacity, imports and trained operators after their lead times in turns.
+money a player sees is the money they may spend, and deliveries due for a turn arrive at the
+close of the turn before (``deliveries``), so that the stock a player sees is the stock they
+may fire. Production arrives the turn after it is paid for; new capacity, imports and trained
+operators after their lead times in whole turns.
 """
 
 from __future__ import annotations
@@ -37,20 +38,27 @@ def order_costs(state: State, orders, tables: Tables) -> dict[str, np.ndarray]:
     }
 
 
-def _add_orders(pipeline: np.ndarray, pipe: Pipe, amounts: np.ndarray, lead_turns: np.ndarray) -> np.ndarray:
-    """A new pipeline with each item's amount placed to arrive ``lead_turns`` turns from now.
+def _move_on(pipeline: np.ndarray, pipe: Pipe, placements) -> tuple[np.ndarray, np.ndarray]:
+    """[B, I] what arrives at the close of this turn, and the pipeline one turn on.
 
-    Items with a lead of zero turns are left out: they arrive at once (see ``economy``).
+    ``placements`` are this turn's orders as (amounts [B, I], lead in turns [I]) pairs: a lead
+    of one turn arrives now, a longer one waits in its item's segment. Orders with a lead of
+    zero turns arrived at once in ``economy`` and are not placed here.
     """
-    later = lead_turns > 0
-    updated = pipeline.copy()
-    if later.any():
-        updated[:, pipe.slot(lead_turns)[later]] += amounts[:, later]
-    return updated
+    if not pipeline.any() and not any(amounts.any() for amounts, _ in placements):
+        return np.zeros((pipeline.shape[0], len(pipe.start))), pipeline  # nothing on its way
+    arriving, moved = pipe.advance(pipeline)
+    for amounts, lead in placements:
+        next_turn, later = lead == 1, lead >= 2
+        if next_turn.any():
+            arriving[:, next_turn] += amounts[:, next_turn]
+        if later.any():
+            moved[:, pipe.start[later] + lead[later] - 2] += amounts[:, later]
+    return arriving, moved
 
 
 def economy(state: State, orders, tables: Tables, record: Record) -> State:
-    """Pay for the orders; orders with no lead time arrive at once, the rest join the pipelines."""
+    """Pay for the orders; orders with no lead time arrive at once (the rest in ``deliveries``)."""
     costs = order_costs(state, orders, tables)
     for category, cost in costs.items():
         record.metric(f"spend_{category}_usd", cost)
@@ -58,23 +66,12 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
     record.metric("budget_available_usd", state.money)
     record.metric("spend_total_usd", spent)
 
-    production_lead = np.ones(len(tables.items), int)
-    incoming_stock = _add_orders(state.incoming_stock, tables.stock_pipe, orders.production, production_lead)
-    incoming_stock = _add_orders(incoming_stock, tables.stock_pipe, orders.imports, tables.import_delay)
-    incoming_capacity = _add_orders(state.incoming_capacity, tables.capacity_pipe, orders.capacity, tables.capacity_lead)
-    incoming_joint = _add_orders(state.incoming_joint, tables.joint_pipe, orders.joint_capacity, tables.joint_lead)
     imports_now = np.where(tables.import_delay == 0, orders.imports, 0.0)
     capacity_now = np.where(tables.capacity_lead == 0, orders.capacity, 0.0)
     joint_now = np.where(tables.joint_lead == 0, orders.joint_capacity, 0.0)
-    incoming_operators = state.incoming_operators.copy()
-    if tables.training_lead == 0:
-        operators_now = orders.train_operators
-    else:
-        operators_now = 0.0
-        incoming_operators[:, tables.training_lead - 1] += orders.train_operators
-
+    operators_now = orders.train_operators if tables.training_lead == 0 else np.zeros(state.batch)
     record.metric_by("delivered_units", tables.items, imports_now)
-    record.metric("operators_trained_units", np.broadcast_to(operators_now, state.operators.shape))
+    record.metric("operators_trained_units", operators_now)
     if record.keep_events:
         unit_price = production_unit_cost(state, tables)
         for i, item in enumerate(tables.items):
@@ -90,22 +87,31 @@ def economy(state: State, orders, tables: Tables, record: Record) -> State:
         stock=state.stock + imports_now,
         capacity=state.capacity + capacity_now,
         joint_capacity=state.joint_capacity + joint_now,
-        incoming_stock=incoming_stock,
-        incoming_capacity=incoming_capacity,
-        incoming_joint=incoming_joint,
-        incoming_operators=incoming_operators,
         operators=state.operators + operators_now,
     )
 
 
-def deliveries(state: State, tables: Tables, record: Record) -> State:
-    """Units, capacity and operators due next turn arrive (at the close of this turn)."""
-    stock_arriving, incoming_stock = tables.stock_pipe.advance(state.incoming_stock)
-    capacity_arriving, incoming_capacity = tables.capacity_pipe.advance(state.incoming_capacity)
-    joint_arriving, incoming_joint = tables.joint_pipe.advance(state.incoming_joint)
-    operators_arriving = state.incoming_operators[:, 0]
+def deliveries(state: State, orders, tables: Tables, record: Record) -> State:
+    """At the close of the turn: what is due next turn arrives; this turn's orders join the pipelines."""
+    production_lead = np.ones(len(tables.items), int)
+    stock_arriving, incoming_stock = _move_on(
+        state.incoming_stock,
+        tables.stock_pipe,
+        [(orders.production, production_lead), (orders.imports, tables.import_delay)],
+    )
+    capacity_arriving, incoming_capacity = _move_on(
+        state.incoming_capacity, tables.capacity_pipe, [(orders.capacity, tables.capacity_lead)]
+    )
+    joint_arriving, incoming_joint = _move_on(
+        state.incoming_joint, tables.joint_pipe, [(orders.joint_capacity, tables.joint_lead)]
+    )
+    operators_arriving = state.incoming_operators[:, 0].copy()
     incoming_operators = np.zeros_like(state.incoming_operators)
     incoming_operators[:, :-1] = state.incoming_operators[:, 1:]
+    if tables.training_lead == 1:
+        operators_arriving += orders.train_operators
+    elif tables.training_lead >= 2:
+        incoming_operators[:, tables.training_lead - 2] += orders.train_operators
     record.add_to("delivered_units", tables.items, stock_arriving)
     record.metric("operators_trained_units", record.metrics["operators_trained_units"] + operators_arriving)
     return state.replace(

@@ -42,7 +42,11 @@ def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tupl
     p_hit = strike_hit_probability(
         level, state.jamming, state.countermeasure[:, strike_items], tables.countermeasure_penalty, tables
     )
-    hits = draws.binomial(launched, p_hit) if launched.size else np.zeros_like(launched)
+    # only (drone, target set) pairs within reach can fly: draw for those alone
+    drone, target = np.nonzero(tables.can_reach[strike_items])
+    hits = np.zeros_like(launched)
+    if drone.size:
+        hits[:, drone, target] = draws.binomial(launched[:, drone, target], p_hit[:, drone, target])
     flown = total(launched)  # [B, S]
     sorties = total(flown)
     incidents = draws.binomial(sorties, tables.p_misidentification[level])
