@@ -91,12 +91,14 @@ class OrderArrays:
 def empty_order_arrays(tables: Tables, batch: int) -> OrderArrays:
     """Orders that build, buy and strike nothing, with the scenario's default doctrine and settings."""
     n_items, n_threats, n_sets = len(tables.items), len(tables.threats), len(tables.target_sets)
-    layer_item = np.full((batch, n_threats, tables.layer_slots), -1)
-    layer_shots = np.ones((batch, n_threats, tables.layer_slots))
+    doctrine_item = np.full((n_threats, tables.layer_slots), -1)
+    doctrine_shots = np.ones((n_threats, tables.layer_slots))
     for t, threat in enumerate(tables.threats):
         for slot, layer in enumerate(tables.scenario.doctrine.get(threat, ())):
-            layer_item[:, t, slot] = tables.items.index(layer.item)
-            layer_shots[:, t, slot] = layer.shots
+            doctrine_item[t, slot] = tables.items.index(layer.item)
+            doctrine_shots[t, slot] = layer.shots
+    layer_item = np.broadcast_to(doctrine_item, (batch, *doctrine_item.shape)).copy()
+    layer_shots = np.broadcast_to(doctrine_shots, (batch, *doctrine_shots.shape)).copy()
     s = tables.scenario
     return OrderArrays(
         production=np.zeros((batch, n_items)),

@@ -26,16 +26,18 @@ from .tables import Tables
 
 
 def _layered(tables: Tables, orders: OrderArrays, cheapest_first: bool, cheap_shots: int = 2) -> None:
+    """Every interceptor able to engage a threat, by price, with the dearest one shot behind."""
+    items = np.full(orders.layer_item.shape[1:], -1)
+    shots = np.ones(orders.layer_shots.shape[1:])
     for t in range(len(tables.threats)):
         able = np.nonzero(tables.can_engage[:, t])[0]
         ordered = sorted(able, key=lambda i: tables.unit_cost[i], reverse=not cheapest_first)
-        orders.layer_item[:, t, :] = -1
-        orders.layer_shots[:, t, :] = 1
         for slot, item in enumerate(ordered):
             expensive = slot == len(ordered) - 1 and len(ordered) > 1
-            shots = 1 if expensive else min(cheap_shots, int(tables.max_shots[item]))
-            orders.layer_item[:, t, slot] = item
-            orders.layer_shots[:, t, slot] = shots
+            items[t, slot] = item
+            shots[t, slot] = 1 if expensive else min(cheap_shots, int(tables.max_shots[item]))
+    orders.layer_item[:] = items
+    orders.layer_shots[:] = shots
 
 
 def _buy(wanted: np.ndarray, price: np.ndarray | float, money_left: np.ndarray) -> np.ndarray:

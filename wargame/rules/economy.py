@@ -20,7 +20,9 @@ SPENDING_CATEGORIES = ("production", "capacity", "imports", "development", "trai
 
 
 def production_unit_cost(state: State, tables: Tables) -> np.ndarray:
-    """[B, I] the price of one unit built this turn: joint lines build for less."""
+    """[B, I] the price of one unit built this turn: joint lines build for less (read-only)."""
+    if not state.joint_capacity.any():
+        return np.broadcast_to(tables.unit_cost, state.capacity.shape)
     total = state.capacity + state.joint_capacity
     joint_share = np.divide(state.joint_capacity, total, out=np.zeros_like(total), where=total > 0)
     return tables.unit_cost * (1.0 - joint_share * (1.0 - tables.joint_unit_factor))
