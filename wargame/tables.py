@@ -19,42 +19,34 @@ NO_LIMIT = np.inf
 
 @dataclass(frozen=True, eq=False)
 class Pipe:
-    """Where deliveries wait: one segment of slots per item, as long as its longest lead.
+    """Where deliveries wait: for each item a ring of slots as long as its longest lead.
 
-    A pipeline is a [B, size] array; slot ``start[i] + k`` holds what arrives for item i
-    ``k + 1`` turns from now. Segments keep memory small: an item with a two-year lead does
-    not make every item's pipeline two years long.
+    A pipeline is a [B, size] array. What arrives for item i at the close of turn t waits in
+    slot ``start[i] + t % length[i]``, so nothing moves from turn to turn: a turn reads and
+    clears one slot per item and writes the new orders further round the ring. Rings keep
+    memory small: an item with a two-year lead does not make every item's pipeline long.
     """
 
     start: np.ndarray  # [I]
     length: np.ndarray  # [I]
     size: int
-    last: np.ndarray  # [I] the last slot of each segment, emptied when the pipeline moves on
 
     @classmethod
     def for_leads(cls, leads) -> "Pipe":
         length = np.maximum(1, np.asarray(leads, int))
         start = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(int)
-        size = int(length.sum())
-        return cls(start=start, length=length, size=size, last=start + length - 1)
+        return cls(start=start, length=length, size=int(length.sum()))
 
     def empty(self, batch: int) -> np.ndarray:
         return np.zeros((batch, self.size))
 
-    def slot(self, lead_turns) -> np.ndarray:
-        """[I] the slot of each item for a delivery ``lead_turns`` (>= 1) from now."""
-        return self.start + np.asarray(lead_turns, int) - 1
+    def slot(self, turn: int) -> np.ndarray:
+        """[I] the slot of each item for what arrives at the close of ``turn``."""
+        return self.start + turn % self.length
 
     def waiting(self, pipeline: np.ndarray) -> np.ndarray:
         """[B, I] everything still on its way, per item."""
         return np.add.reduceat(pipeline, self.start, axis=1)
-
-    def advance(self, pipeline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """[B, I] what arrives now, and the pipeline moved one turn on."""
-        moved = np.empty_like(pipeline)
-        moved[:, :-1] = pipeline[:, 1:]
-        moved[:, self.last] = 0.0
-        return pipeline[:, self.start], moved
 
 
 def turns_for(days: int, turn_length_days: int) -> int:

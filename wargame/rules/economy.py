@@ -40,23 +40,26 @@ def order_costs(state: State, orders, tables: Tables) -> dict[str, np.ndarray]:
     }
 
 
-def _move_on(pipeline: np.ndarray, pipe: Pipe, placements) -> tuple[np.ndarray, np.ndarray]:
-    """[B, I] what arrives at the close of this turn, and the pipeline one turn on.
+def _move_on(pipeline: np.ndarray, pipe: Pipe, turn: int, placements) -> tuple[np.ndarray, np.ndarray]:
+    """[B, I] what arrives at the close of ``turn``, and the pipeline with this turn's orders.
 
     ``placements`` are this turn's orders as (amounts [B, I], lead in turns [I]) pairs: a lead
-    of one turn arrives now, a longer one waits in its item's segment. Orders with a lead of
-    zero turns arrived at once in ``economy`` and are not placed here.
+    of one turn arrives now, a longer one of L turns at the close of turn ``turn + L - 1``.
+    Orders with a lead of zero turns arrived at once in ``economy`` and are not placed here.
     """
     if not pipeline.any() and not any(amounts.any() for amounts, _ in placements):
         return np.zeros((pipeline.shape[0], len(pipe.start))), pipeline  # nothing on its way
-    arriving, moved = pipe.advance(pipeline)
+    due = pipe.slot(turn)
+    arriving = pipeline[:, due]
+    updated = pipeline.copy()
+    updated[:, due] = 0.0
     for amounts, lead in placements:
         next_turn, later = lead == 1, lead >= 2
         if next_turn.any():
             arriving[:, next_turn] += amounts[:, next_turn]
         if later.any():
-            moved[:, pipe.start[later] + lead[later] - 2] += amounts[:, later]
-    return arriving, moved
+            updated[:, pipe.slot(turn + lead - 1)[later]] += amounts[:, later]
+    return arriving, updated
 
 
 def economy(state: State, orders, tables: Tables, record: Record) -> State:
@@ -99,13 +102,14 @@ def deliveries(state: State, orders, tables: Tables, record: Record) -> State:
     stock_arriving, incoming_stock = _move_on(
         state.incoming_stock,
         tables.stock_pipe,
+        state.turn,
         [(orders.production, production_lead), (orders.imports, tables.import_delay)],
     )
     capacity_arriving, incoming_capacity = _move_on(
-        state.incoming_capacity, tables.capacity_pipe, [(orders.capacity, tables.capacity_lead)]
+        state.incoming_capacity, tables.capacity_pipe, state.turn, [(orders.capacity, tables.capacity_lead)]
     )
     joint_arriving, incoming_joint = _move_on(
-        state.incoming_joint, tables.joint_pipe, [(orders.joint_capacity, tables.joint_lead)]
+        state.incoming_joint, tables.joint_pipe, state.turn, [(orders.joint_capacity, tables.joint_lead)]
     )
     operators_arriving = state.incoming_operators[:, 0].copy()
     incoming_operators = np.zeros_like(state.incoming_operators)
