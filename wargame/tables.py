@@ -180,7 +180,8 @@ def _build(s: Scenario) -> Tables:
     n_threats, n_targets = len(threats), len(targets)
     draw_columns = (
         4 * n_threats
-        + 4 * n_threats * layer_slots
+        + 2 * n_threats * layer_slots
+        + 2 * n_threats
         + 2 * n_threats * n_targets
         + 2 * int(is_strike.sum()) * max(1, len(target_sets))
         + 2

@@ -3,8 +3,9 @@
 For one layer with an item of stock ``S``, ``shots`` per target and fire capacity ``F`` left:
 ``engaged = min(remaining, S // shots, F)``, ``P(kill) = 1 - (1 - pk) ** shots`` with pk cut by
 any active countermeasure, ``kills ~ Binomial(engaged, P(kill))`` and ``S -= engaged * shots``.
-The defender cannot tell decoys from real threats: the engaged are a random share of what
-remains, decoys included. Stock and fire capacity are shared by all threat classes, which are
+The defender cannot tell decoys from real threats, so every layer engages and kills a random
+share of what remains, decoys included, and the leakers are a random share of the raid: the
+decoys among them are drawn once, at the end, ``~ Binomial(leaked, decoy share of the raid)``. Stock and fire capacity are shared by all threat classes, which are
 engaged in the scenario's order.
 """
 
@@ -50,14 +51,12 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
     leaked_real, leaked_decoys = np.zeros(shape), np.zeros(shape)
 
     for t, threat in enumerate(tables.threats):
-        real = raid.launched[:, t] - raid.decoys[:, t]
-        decoys = raid.decoys[:, t].copy()
-        has_decoys = tables.decoy_share[t] > 0
+        remaining = raid.launched[:, t].copy()
         for slot in range(tables.layer_slots):
             item = orders.layer_item[:, t, slot]
             used = item >= 0
             if not used.any():
-                draws.skip_binomials((batch,), 2 if has_decoys else 1)  # keep every game's stream in step
+                draws.skip_binomials((batch,), 1)  # keep every game's stream in step
                 continue
             index = np.where(used, item, 0)
             # when every game fires the same item here (the usual case), use a column, not a gather;
@@ -67,36 +66,22 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
             else:
                 at = (games, index)
             shots = orders.layer_shots[:, t, slot]
-            remaining = real + decoys
             can_fire = draws.whole((stock[at] - committed_to_strikes[at]) / shots)
             engaged = np.minimum(np.minimum(remaining, can_fire), fire_left[at])
             if not used.all():
                 engaged = np.where(used, engaged, 0.0)
             p_kill = kill_probability(tables.pk[index, t], shots, state.countermeasure[at], tables.countermeasure_penalty)
             kills = draws.binomial(engaged, p_kill)
-            # the engaged, and so the killed, are a random share of what remains, decoys included
-            decoy_fraction = np.divide(decoys, remaining, out=np.zeros(batch), where=remaining > 0)
-            if has_decoys:
-                kills_decoys = np.clip(
-                    draws.binomial(kills, decoy_fraction), np.maximum(0.0, kills - real), np.minimum(kills, decoys)
-                )
-            else:
-                kills_decoys = np.zeros(batch)
-            kills_real = kills - kills_decoys
             fired = engaged * shots
             stock[at] -= fired
             fire_left[at] -= engaged
             expended[at] += fired
             kills_by_item[at] += kills
-            real = real - kills_real
-            decoys = decoys - kills_decoys
-            downed_real[:, t] += kills_real
-            downed_decoys[:, t] += kills_decoys
             if record.keep_events:
                 record.event(
                     "air_defence",
                     f"layer_{threat}_{slot + 1}",
-                    kills_real + kills_decoys,
+                    kills,
                     threat=threat,
                     layer=slot + 1,
                     item=index,
@@ -107,15 +92,22 @@ def air_defence(state: State, orders, raid: Raid, tables: Tables, draws, record:
                     countermeasure=state.countermeasure[at],
                     came=remaining,
                     engaged=engaged,
-                    engaged_decoys=engaged * decoy_fraction,
-                    downed_decoys=kills_decoys,
+                    decoy_share=np.divide(raid.decoys[:, t], raid.launched[:, t], out=np.zeros(batch), where=raid.launched[:, t] > 0),
                     fired=fired,
                     stock_before=stock[at] + fired,
                 )
-        leaked_real[:, t] = real
-        leaked_decoys[:, t] = decoys
-        record.metric(f"leaked_{threat}_units", real + decoys)
-        record.metric(f"downed_{threat}_units", downed_real[:, t] + downed_decoys[:, t])
+            remaining = remaining - kills
+        real, decoys = raid.launched[:, t] - raid.decoys[:, t], raid.decoys[:, t]
+        if tables.decoy_share[t] > 0:
+            share = np.divide(decoys, raid.launched[:, t], out=np.zeros(batch), where=raid.launched[:, t] > 0)
+            leaked_decoys[:, t] = np.clip(
+                draws.binomial(remaining, share), np.maximum(0.0, remaining - real), np.minimum(remaining, decoys)
+            )
+        leaked_real[:, t] = remaining - leaked_decoys[:, t]
+        downed_decoys[:, t] = decoys - leaked_decoys[:, t]
+        downed_real[:, t] = real - leaked_real[:, t]
+        record.metric(f"leaked_{threat}_units", remaining)
+        record.metric(f"downed_{threat}_units", raid.launched[:, t] - remaining)
 
     record.metric("downed_units", total(downed_real + downed_decoys))
     record.metric("downed_decoys_units", total(downed_decoys))
