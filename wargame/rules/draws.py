@@ -92,9 +92,13 @@ class RandomDraws:
     def binomial(self, n, p):
         n, p = np.broadcast_arrays(np.asarray(n, float), np.asarray(p, float))
         u1, u2 = self._take(n.shape)
-        if not n.any():
-            return np.zeros(n.shape)
-        return binomial_from_uniforms(n, p, u1, u2)
+        drawn = n != 0  # nothing to draw where nothing was tried: often half a strike plan
+        if drawn.all():
+            return binomial_from_uniforms(n, p, u1, u2)
+        result = np.zeros(n.shape)
+        if drawn.any():
+            result[drawn] = binomial_from_uniforms(n[drawn], p[drawn], u1[drawn], u2[drawn])
+        return result
 
     def skip_binomials(self, shape: tuple, count: int) -> None:
         """Pass over draws that no game of the batch needs, keeping every game's stream in step."""
