@@ -352,30 +352,43 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         lambda b, i: f"{name(i)} has no joint-production option in this scenario. Set its joint capacity to 0.",
     )
 
+    # doctrine; when every game of the batch has the same doctrine (a built-in policy's), one
+    # game's check stands for all
+    layer_item, layer_shots = orders.layer_item, orders.layer_shots
+    if state.batch > 1 and (layer_item == layer_item[0]).all() and (layer_shots == layer_shots[0]).all():
+        layer_item, layer_shots = layer_item[:1], layer_shots[:1]
+
+    def every_game(values: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(values, (state.batch,))
+
     for t, threat in enumerate(tables.threats):
         against = f"Doctrine against {_threat_name(tables, threat)}"
         for slot in range(tables.layer_slots):
-            item = orders.layer_item[:, t, slot]
+            item = layer_item[:, t, slot]
             used = item >= 0
             if not used.any():
                 continue
-            safe = np.where(used, item, 0)
+            chosen = np.where(used, item, 0)
+            shots = layer_shots[:, t, slot]
+            cannot_engage = used & ~tables.can_engage[chosen, t]
+            wrong_shots = used & ((shots < 1) | (shots > tables.max_shots[chosen]) | (shots != np.round(shots)))
+            listed_twice = used & any_of(layer_item[:, t, :slot] == item[:, None])
+            safe, shots = every_game(chosen), every_game(shots)
             add(
-                used & ~tables.can_engage[safe, t],
+                every_game(cannot_engage),
                 lambda b, safe=safe, against=against: (
                     f"{against}: {name(safe[b])} cannot engage this threat. Remove it from this layer list."
                 ),
             )
-            shots = orders.layer_shots[:, t, slot]
             add(
-                used & ((shots < 1) | (shots > tables.max_shots[safe]) | (shots != np.round(shots))),
+                every_game(wrong_shots),
                 lambda b, safe=safe, shots=shots, against=against: (
                     f"{against}: {units(shots[b])} shots per target with {name(safe[b])}; "
                     f"allowed 1 to {int(tables.max_shots[safe[b]])}."
                 ),
             )
             add(
-                used & any_of(orders.layer_item[:, t, :slot] == item[:, None]),
+                every_game(listed_twice),
                 lambda b, safe=safe, against=against: f"{against}: {name(safe[b])} is listed twice. List each type once.",
             )
 

@@ -47,7 +47,7 @@ def _move_on(pipeline: np.ndarray, pipe: Pipe, turn: int, placements) -> tuple[n
     of one turn arrives now, a longer one of L turns at the close of turn ``turn + L - 1``.
     Orders with a lead of zero turns arrived at once in ``economy`` and are not placed here.
     """
-    if not pipeline.any() and not any(amounts.any() for amounts, _ in placements):
+    if not any(amounts.any() for amounts, _ in placements) and not pipeline.any():
         return np.zeros((pipeline.shape[0], len(pipe.start))), pipeline  # nothing on its way
     due = pipe.slot(turn)
     arriving = pipeline[:, due]
