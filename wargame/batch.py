@@ -13,9 +13,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .game import player_view
+from .game import Game, player_view
 from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, problems_for_game
-from .policies import BUILT_IN
+from .policies import BUILT_IN, held
 from .rules.draws import make_draws
 from .scenario import Scenario, load_scenario
 from .state import State, initial_state
@@ -128,3 +128,66 @@ def simulate(
     totals["money_end_usd"] = history.groupby("run")["money_end_usd"].last()
     summary = totals.describe(percentiles=[0.05, 0.5, 0.95]).T[["mean", "std", "5%", "50%", "95%"]]
     return SimulationResult(history=history, totals=totals, summary=summary, final_state=final, policy=name)
+
+
+FORECAST_METRICS = (
+    "damage_usd",
+    "leaked_real_units",
+    "interceptor_spend_usd",
+    "raid_cost_usd",
+    "civilian_harm_people",
+    "money_end_usd",
+)
+
+
+@dataclass
+class Forecast:
+    """Many futures of one game from its current turn: per-turn quantiles of key outcomes."""
+
+    runs: int
+    first_turn: int
+    quantiles: pd.DataFrame  # index (metric, turn); columns 5%, 25%, 50%, 75%, 95%
+    totals: pd.DataFrame  # one row per run: each forecast metric summed over the future turns
+    seconds: float
+
+    def band(self, metric: str) -> pd.DataFrame:
+        """Quantiles of one metric by turn (cumulative for flows, as a player reads them)."""
+        return self.quantiles.loc[metric]
+
+
+def forecast(game: Game, orders=None, runs: int = 500, seed: int | None = None) -> Forecast:
+    """Play ``runs`` futures of the game with these orders held to the end (see ``policies.held``).
+
+    The game itself is not changed. Futures are stochastic whatever the game's mode, with
+    seeds derived from the game's seed and turn (or ``seed``), so a forecast is repeatable.
+    """
+    import time
+
+    started = time.perf_counter()
+    if game.is_over:
+        raise ValueError("The game is over: there is no future to forecast.")
+    orders = game.orders() if orders is None else orders
+    arrays = orders_to_arrays(orders, game.tables)
+    problems = problems_for_game(order_problems(game.state, arrays, game.tables))
+    if problems:
+        raise OrdersError(problems)
+    entropy = [game.seed, game.turn] if seed is None else [seed]
+    seeds = np.random.SeedSequence(entropy).generate_state(runs, np.uint64) % (2**63)
+    start = game.state.take(np.zeros(runs, int))
+    frames: list[pd.DataFrame] = []
+
+    def keep(turn: int, metrics: dict) -> None:
+        frame = pd.DataFrame({name: metrics[name] for name in FORECAST_METRICS})
+        frame.insert(0, "turn", turn)
+        frame.insert(0, "run", np.arange(runs))
+        frames.append(frame)
+
+    play_batch(game.tables, held(arrays), seeds, "stochastic", on_turn=keep, state=start)
+    history = pd.concat(frames, ignore_index=True)
+    flows = [m for m in FORECAST_METRICS if m != "money_end_usd"]
+    history[flows] = history.groupby("run")[flows].cumsum()
+    long = history.melt(id_vars=["run", "turn"], var_name="metric")
+    quantiles = long.groupby(["metric", "turn"])["value"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    quantiles.columns = ["5%", "25%", "50%", "75%", "95%"]
+    totals = history.groupby("run")[list(FORECAST_METRICS)].last()
+    return Forecast(runs=runs, first_turn=game.turn, quantiles=quantiles, totals=totals, seconds=time.perf_counter() - started)

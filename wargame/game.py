@@ -104,6 +104,7 @@ class TurnReport:
     events: list[Event]
     scenario: Scenario
     lessons: list = field(default_factory=list)
+    mode: str = "stochastic"
 
     KEY_FIGURES = (
         ("raid_size_units", "Raid (drones and missiles)", units),
@@ -122,6 +123,13 @@ class TurnReport:
         lines += [f"  {label}: {fmt(self.metrics[key])}" for key, label, fmt in self.KEY_FIGURES if key in self.metrics]
         lines += [f"  event: {e.inputs.get('text')}" for e in self.events if e.step == "events"]
         return "\n".join(lines)
+
+    def explain(self, metric: str) -> str:
+        """How a figure of this turn was adjudicated, in words, from the recorded events."""
+        from .lessons.explain import explain
+        from .tables import tables_for
+
+        return explain(self, tables_for(self.scenario), metric)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -231,20 +239,25 @@ class Game:
             metrics={name: float(values[0]) for name, values in record.metrics.items()},
             events=[event.for_game(0) for event in record.events],
             scenario=self.scenario,
+            mode=self.mode,
         )
-        self._attach_lessons(report)
         self._states.append(state)
         self._random_states.append(self._random_state())
+        self._attach_lessons(report)  # reads the new state and the earlier reports
         self._reports.append(report)
         return report
 
     def _attach_lessons(self, report: TurnReport) -> None:
-        """Lessons are computed by ``wargame.lessons`` when it is available."""
-        try:
-            from .lessons import lessons_for_turn
-        except ImportError:
-            return
+        """The turn's lessons, computed from its metrics, events and the history so far."""
+        from .lessons import lessons_for_turn
+
         report.lessons = lessons_for_turn(self, report)
+
+    def after_action_report(self):
+        """The after-action report: displays in a notebook; ``.save(path)`` writes offline HTML."""
+        from .report import after_action_report
+
+        return after_action_report(self)
 
     def undo(self) -> None:
         """Take back the last turn played."""

@@ -174,3 +174,47 @@ def _with(orders: OrderArrays, **changes) -> OrderArrays:
 BUILT_IN = {"hold": hold, "missiles_only": missiles_only, "layered_cheap": layered_cheap, "balanced": balanced}
 for _policy in BUILT_IN.values():
     _policy.batched = True
+
+
+def held(orders: OrderArrays):
+    """A policy that repeats one turn's orders, trimmed each turn to what can be carried out.
+
+    Used by forecasts ("these orders, held to the end"): amounts are cut to the capacity, the
+    market, the stock, the operators and the money of each future turn, so that every forecast
+    turn is legal. This trimming is the forecast's stated assumption; a player's own orders
+    are never trimmed.
+    """
+
+    def policy(state: State, tables: Tables) -> OrderArrays:
+        batch = state.batch
+        template = orders.take(np.zeros(batch, int)) if orders.batch != batch else orders
+        trimmed = OrderArrays(**{name: np.array(value, copy=True) for name, value in vars(template).items()})
+        trimmed.production[:] = np.minimum(trimmed.production, np.floor(state.capacity + state.joint_capacity + 1e-9))
+        trimmed.imports[:] = np.where(tables.has_imports, np.minimum(trimmed.imports, state.import_available), 0.0)
+        launched = trimmed.strikes.sum(axis=2, keepdims=True)
+        room = np.minimum(1.0, np.divide(state.stock[:, :, None], launched, out=np.ones_like(launched), where=launched > 0))
+        trimmed.strikes[:] = np.floor(trimmed.strikes * room)
+        allowed = ~state.prohibited[np.arange(batch), trimmed.autonomy]
+        default_level = tables.levels.index(tables.scenario.autonomy.default_level)
+        trimmed.autonomy[:] = np.where(allowed, trimmed.autonomy, default_level)
+        per_operator = tables.sorties_per_operator[trimmed.autonomy]
+        sorties = trimmed.strikes.sum(axis=(1, 2))
+        fly = np.where(np.isfinite(per_operator) & (sorties > 0), np.minimum(1.0, state.operators * per_operator / np.maximum(sorties, 1)), 1.0)
+        trimmed.strikes[:] = np.floor(trimmed.strikes * fly[:, None, None])
+        money_left = _money_after_development(state, tables, trimmed)
+        unit_price = production_unit_cost(state, tables)
+        spend = (
+            (trimmed.production * unit_price).sum(axis=1)
+            + (trimmed.imports * tables.unit_cost * (1 + tables.import_premium)).sum(axis=1)
+            + (trimmed.capacity * tables.capacity_cost).sum(axis=1)
+            + (trimmed.joint_capacity * tables.capacity_cost * tables.joint_cost_factor).sum(axis=1)
+            + trimmed.train_operators * tables.training_cost
+        )
+        scale = np.where(spend > money_left, np.maximum(money_left, 0.0) / np.maximum(spend, 1e-9), 1.0) * (1 - 1e-9)
+        for name in ("production", "imports", "capacity", "joint_capacity"):
+            getattr(trimmed, name)[:] = np.floor(getattr(trimmed, name) * scale[:, None])
+        trimmed.train_operators[:] = np.floor(trimmed.train_operators * scale)
+        return trimmed
+
+    policy.batched = True
+    return policy

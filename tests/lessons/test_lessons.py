@@ -1,0 +1,195 @@
+"""Lessons carry the player's own numbers; texts come from the scenario; explanations read events.
+
+Tutorial figures: 100 drones at $35,000 (raid $3.5M); 60 missiles at $4M, pk 0.9; 500
+interceptor drones at $3,500, pk 0.68; targets: energy 40% at $3M, industry/military/
+civilian 20% each at $2M/$2.5M/$1M.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+import wargame
+from wargame import Layer
+from wargame.batch import decide
+from wargame.orders import orders_from_arrays
+from wargame.scenario import LESSON_KINDS, shipped_scenarios
+
+
+def lessons_by_kind(report):
+    return {lesson.kind: lesson for lesson in report.lessons}
+
+
+def test_missiles_only_turn_teaches_cost_exchange_and_stockpile_with_its_numbers():
+    game = wargame.Game("tutorial", mode="expected")
+    report = game.play_turn(game.orders())
+    lessons = lessons_by_kind(report)
+    cost = lessons["cost_exchange"]
+    # 60 missiles x $4M = $240.0M against 100 x $35,000 = $3.5M: 68.6 : 1
+    assert "$240.0M" in cost.headline and "$3.5M" in cost.headline and "68.6 : 1" in cost.headline
+    assert cost.severity == "critical"  # above the default critical ratio of 10
+    cited = {c.name: c.value for c in cost.metrics}
+    assert cited["interceptor_spend_usd"] == pytest.approx(240e6)
+    assert cited["cost_exchange_ratio"] == pytest.approx(240e6 / 3.5e6)
+    # 54 downed would have done 54 x $2.3M average damage; 46 leaked did $105.8M
+    assert cited["value_protected_usd"] == pytest.approx(54 * 105.8e6 / 46)
+    assert "54 downed, 46 got through" in cost.detail and "$105.8M" in cost.detail
+    assert cost.context and cost.contested and "CSIS" in cost.source
+
+    stock = lessons["stockpile"]
+    assert stock.headline.startswith("High-end interceptor missile: 0 left, 100% used")
+    assert stock.severity == "critical"
+    assert "THAAD" in stock.context and stock.contested  # a high-end stock 80%+ used echoes real depletion
+
+
+def test_layered_turn_has_a_small_ratio_and_cumulative_figures():
+    game = wargame.Game("tutorial", mode="expected")
+    game.play_turn(game.orders())
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}
+    cost = lessons_by_kind(game.play_turn(orders))["cost_exchange"]
+    # 200 drones x $3,500 = $700.0k against $3.5M: 0.2 : 1; cumulative $240.7M / $7.0M = 34.4 : 1
+    assert "$700.0k" in cost.headline and "0.2 : 1" in cost.headline
+    assert "$240.7M against $7.0M of raids (34.4 : 1)" in cost.detail
+    assert cost.severity == "info"
+
+
+def test_stockpile_runway_at_the_current_burn():
+    game = wargame.Game("tutorial", mode="expected")
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2)]}
+    stock = lessons_by_kind(game.play_turn(orders))["stockpile"]
+    # 200 fired of 500: 300 left, 40% used; runway 300 / 200 = 1.5 turns
+    assert stock.headline == "Interceptor drone: 300 left, 40% used since the start; at this turn's burn it runs out in 1.5 turns."
+    assert stock.severity == "warning"
+
+
+def test_capacity_gap_against_the_demand_benchmark(variant):
+    scenario = variant(
+        {
+            "demand_benchmark": {
+                "label": "the Lithuania estimate",
+                "units_per_year": {"value": 3_000_000, "source": "EU defence commissioner, Jun 2025"},
+                "roles": ["interceptor_drone"],
+            }
+        }
+    )
+    game = wargame.Game(scenario, mode="expected")
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 1)]}
+    orders.production = {"interceptor_drone": 300}
+    gap = lessons_by_kind(game.play_turn(orders))["capacity_gap"]
+    # 100 fired, 300 received; no industry hits leak... capacity 300/turn x 365/30 = 3,650 a year
+    leaked_industry = 100 * (1 - 0.68) * 0.2
+    annual = 300 * 0.99**leaked_industry * 365 / 30
+    cited = {c.name: c.value for c in gap.metrics}
+    assert cited["annual_output_units"] == pytest.approx(annual)
+    assert cited["benchmark_pct"] == pytest.approx(100 * annual / 3_000_000)
+    assert "the Lithuania estimate" in gap.detail and "3,000,000 a year" in gap.detail
+    assert gap.source == "EU defence commissioner, Jun 2025"
+
+
+def test_autonomy_accountability_and_adaptation_lessons(strike_scenario, variant):
+    game = wargame.Game(strike_scenario, mode="expected")
+    orders = game.orders()
+    orders.autonomy = "terminal_autonomy"
+    orders.strikes = {"fpv": {"production": 100}}
+    lessons = lessons_by_kind(game.play_turn(orders))
+    autonomy = lessons["autonomy"]
+    # p_hit 0.5 x (1 - 0.2 x 0.3) = 47%; 100 sorties by 10 operators x 20 = 50% load
+    assert "47%" in autonomy.headline and "10 minutes" in autonomy.headline
+    assert "operator load 50%" in autonomy.detail
+    assert "Remote piloting 19%" in autonomy.detail  # 0.25 x (1 - 0.8 x 0.3)
+    assert autonomy.contested and "5 hits in 14" in autonomy.context
+    accountability = lessons["accountability"]
+    # 100 x 0.004 = 0.4 incidents x $5M = $2.0M
+    assert "0.40 misidentification" in accountability.headline and "$2.0M" in accountability.headline
+    assert "Meaningful human control" in accountability.headline
+
+    scenario = variant({"adversary": {"countermeasures": {"first_turn": 1, "interval_turns": 5, "pk_penalty": 0.5}}})
+    game = wargame.Game(scenario, mode="expected")
+    adaptation = lessons_by_kind(game.play_turn(game.orders()))["adaptation"]
+    # peacetime patches in 540 days = 18 turns
+    assert adaptation.headline == (
+        "The adversary has countered your High-end interceptor missile: 50% of its effect lost until patched in 18.0 turns."
+    )
+
+
+@pytest.mark.parametrize("kind", LESSON_KINDS)
+def test_every_kind_appears_in_a_shipped_scenario_played_by_a_built_in_policy(kind):
+    seen = set()
+    for name in shipped_scenarios():
+        game = wargame.Game(name, seed=3)
+        policy = wargame.BUILT_IN_POLICIES["balanced"]
+        while not game.is_over and kind not in seen:
+            report = game.play_turn(orders_from_arrays(decide(policy, game.state, game.tables), game.tables))
+            seen |= {lesson.kind for lesson in report.lessons}
+        if kind in seen:
+            break
+    assert kind in seen
+
+
+def test_rewording_a_lesson_in_the_scenario_changes_its_text(variant):
+    scenario = variant(
+        {
+            "lessons": {
+                "cost_exchange": {
+                    "headline": "Spent {interceptor_spend} to stop a {raid_cost} raid.",
+                    "thresholds": {"critical_ratio": 100},
+                }
+            }
+        }
+    )
+    game = wargame.Game(scenario, mode="expected")
+    cost = lessons_by_kind(game.play_turn(game.orders()))["cost_exchange"]
+    assert cost.headline == "Spent $240.0M to stop a $3.5M raid."
+    assert cost.severity == "warning"  # 68.6 is now under the critical threshold of 100
+    assert "Since the start" in cost.detail  # the detail keeps the default wording
+
+
+def test_a_template_naming_an_unknown_figure_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "bad_lesson.yaml"
+    path.write_text(
+        "extends: tutorial\n"
+        "lessons:\n"
+        "  cost_exchange:\n"
+        "    headline: 'You spent {interceptor_spending}.'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wargame.ScenarioError) as error:
+        wargame.load_scenario(path)
+    assert f"{path}:4: lessons.cost_exchange.headline" in str(error.value)
+    assert "unknown figure {interceptor_spending}" in str(error.value)
+    assert "did you mean 'interceptor_spend'?" in str(error.value)
+    result = subprocess.run([sys.executable, "-m", "wargame", "validate", str(path)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{path}:4: lessons.cost_exchange.headline" in result.stdout + result.stderr
+
+
+def test_explain_the_leakers_layer_by_layer():
+    game = wargame.Game("tutorial", mode="expected")
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}
+    report = game.play_turn(orders)
+    story = report.explain("leaked_units")
+    assert story.startswith("1.02 got through in all.")
+    assert "100 One-way attack drone (Shahed class) came" in story
+    assert "layer 1 (Interceptor drone, pk 0.68, 2 shots, P(kill) 0.8976) engaged 100 of 100 and downed 89.76" in story
+    assert "layer 2 (High-end interceptor missile, pk 0.90, 1 shot, P(kill) 0.9) engaged 10.24 of 10.24 and downed 9.22" in story
+    spend = report.explain("interceptor_spend_usd")
+    assert spend == "Interceptors fired at cost: 10.24 High-end interceptor missile at $4.0M + 200 Interceptor drone at $3.5k = $41.7M."
+    with pytest.raises(KeyError, match="figures that can be explained"):
+        report.explain("no_such_figure")
+
+
+def test_explain_shows_chance_in_stochastic_mode():
+    report = wargame.Game("tutorial", seed=5).play_turn()
+    story = report.explain("downed_units")
+    assert "(expected " in story
+
+
+def test_a_turn_report_shows_its_lessons_in_a_notebook():
+    report = wargame.Game("tutorial", mode="expected").play_turn()
+    page = report._repr_html_()
+    assert "wargame-lesson" in page and "Explain this number" in page and "68.6 : 1" in page

@@ -1,0 +1,366 @@
+"""Each turn's lessons, with the player's own numbers.
+
+``lessons_for_turn`` turns a turn report (its metrics and events) and the game so far into
+lesson records. A lesson of a kind appears whenever its subject occurred that turn: a raid
+was engaged, stock was used, something was produced or used, strikes flew, an incident
+happened, a countermeasure is active. Texts and thresholds come from the scenario, with the
+defaults in ``defaults.py``; real-world context from ``context.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+
+import numpy as np
+
+from ..orders import money, units
+from ..rules.adaptation import turns_to_patch
+from ..rules.strikes import strike_hit_probability
+from . import context as ctx
+from .defaults import TEXTS, THRESHOLDS, VARIANTS
+from .explain import explain
+from .metrics import interceptor_items, ratio, runway_turns
+from .records import Cited, Lesson
+
+
+class _Figures(dict):
+    """Template values; a figure the turn does not have reads as a dash, never a crash."""
+
+    def __missing__(self, key):
+        return "–"
+
+
+def _ratio_text(value: float) -> str:
+    return f"{value:.1f} : 1"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def _turns(value: float) -> str:
+    if not math.isfinite(value):
+        return "never at this rate"
+    if value <= 0:
+        return "no turns: it is empty"
+    return f"{value:.1f} turn" + ("" if abs(value - 1) < 1e-9 else "s")
+
+
+class _Writer:
+    """Renders one kind's lesson from the scenario's (or the default) texts and thresholds."""
+
+    def __init__(self, scenario, kind: str):
+        custom = scenario.lessons.get(kind)
+        self.kind = kind
+        self.custom_detail = bool(custom and custom.detail)
+        self.headline = (custom.headline if custom and custom.headline else None) or TEXTS[kind]["headline"]
+        self.detail = (custom.detail if custom and custom.detail else None) or TEXTS[kind]["detail"]
+        self.thresholds = {**THRESHOLDS[kind], **(dict(custom.thresholds) if custom else {})}
+
+    def variant(self, name: str) -> None:
+        """Use a default wording for a turn that lacks a figure (unless the scenario rewrote it)."""
+        if not self.custom_detail:
+            self.detail = VARIANTS[self.kind][name]
+
+    def lesson(self, severity: str, figures: dict, cited, context: ctx.Context | None = None, extra: str = "", explanation=None) -> Lesson:
+        formatter = string.Formatter()
+        values = _Figures(figures)
+        return Lesson(
+            kind=self.kind,
+            severity=severity,
+            headline=formatter.vformat(self.headline, (), values),
+            detail=formatter.vformat(self.detail, (), values) + extra,
+            metrics=tuple(cited),
+            source=context.source if context else None,
+            contested=context.contested if context else False,
+            context=context.text if context else None,
+            explanation=explanation,
+        )
+
+
+def _series(game, report, name: str) -> list[float]:
+    """A metric over every turn played so far, this one included."""
+    return [r.metrics.get(name, 0.0) for r in game.reports] + [report.metrics.get(name, 0.0)]
+
+
+def lessons_for_turn(game, report) -> list:
+    """The lessons of the turn just played (``report``) in ``game``."""
+    builders = (_cost_exchange, _stockpile, _capacity_gap, _autonomy, _accountability, _adaptation)
+    found = []
+    for build in builders:
+        lesson = build(game, report, _Writer(game.scenario, build.__name__.lstrip("_")))
+        if lesson is not None:
+            found.append(lesson)
+    return found
+
+
+def _cost_exchange(game, report, writer: _Writer):
+    m = report.metrics
+    if m["raid_size_units"] <= 0:
+        return None
+    spend, raid = m["interceptor_spend_usd"], m["raid_cost_usd"]
+    turn_ratio = ratio(spend, raid)
+    total_spend, total_raid = sum(_series(game, report, "interceptor_spend_usd")), sum(_series(game, report, "raid_cost_usd"))
+    strike_cost, strike_value = m["strike_cost_usd"], m["strike_value_destroyed_usd"]
+    figures = {
+        "turn": report.turn,
+        "interceptor_spend": money(spend),
+        "raid_cost": money(raid),
+        "ratio": _ratio_text(turn_ratio),
+        "cumulative_spend": money(total_spend),
+        "cumulative_raid_cost": money(total_raid),
+        "cumulative_ratio": _ratio_text(ratio(total_spend, total_raid)),
+        "value_protected": money(m["value_protected_usd"]),
+        "damage": money(m["damage_usd"]),
+        "downed": units(round(m["downed_units"], 2)),
+        "leaked": units(round(m["leaked_units"], 2)),
+        "decoys": units(round(m["raid_decoys_units"], 2)),
+        "strike_cost": money(strike_cost),
+        "strike_value": money(strike_value),
+        "strike_ratio": _ratio_text(ratio(strike_value, strike_cost)),
+    }
+    t = writer.thresholds
+    severity = "critical" if turn_ratio >= t["critical_ratio"] else "warning" if turn_ratio >= t["warning_ratio"] else "info"
+    extra = ""
+    if m["raid_decoys_units"] > 0:
+        extra += f" {figures['decoys']} of the raid were decoys: every interceptor fired at one was money spent on nothing."
+    if m["strike_sorties_units"] > 0:
+        extra += (
+            f" Your strikes cost {figures['strike_cost']} and destroyed about {figures['strike_value']} "
+            f"({figures['strike_ratio']} value per dollar)."
+        )
+    cited = [
+        Cited("interceptor_spend_usd", spend, "USD"),
+        Cited("raid_cost_usd", raid, "USD"),
+        Cited("cost_exchange_ratio", turn_ratio, "ratio"),
+        Cited("cumulative_cost_exchange_ratio", ratio(total_spend, total_raid), "ratio"),
+        Cited("value_protected_usd", m["value_protected_usd"], "USD"),
+        Cited("damage_usd", m["damage_usd"], "USD"),
+    ]
+    context = ctx.COST_EXCHANGE if turn_ratio >= t["critical_ratio"] else None
+    explanation = explain(report, game.tables, "leaked_units") + " " + explain(report, game.tables, "interceptor_spend_usd")
+    return writer.lesson(severity, figures, cited, context, extra, explanation)
+
+
+def _item_name(game, item: str) -> str:
+    return game.scenario.catalogue[item].name
+
+
+def _stockpile(game, report, writer: _Writer):
+    rows = []
+    for item in interceptor_items(game.scenario):
+        burn = report.metrics.get(f"expended_{item}_units", 0.0) + report.metrics.get(f"launched_{item}_units", 0.0)
+        if burn <= 0:
+            continue
+        start = float(game.scenario.catalogue[item].stock_units)
+        delivered = sum(_series(game, report, f"delivered_{item}_units"))
+        used = sum(_series(game, report, f"expended_{item}_units")) + sum(_series(game, report, f"launched_{item}_units"))
+        stock = report.metrics[f"stock_{item}_units"]
+        runway = runway_turns(stock, burn, report.metrics.get(f"delivered_{item}_units", 0.0))
+        rows.append((runway, item, stock, used, 100.0 * ratio(used, start + delivered), burn))
+    if not rows:
+        return None
+    rows.sort(key=lambda row: row[0])
+    runway, item, stock, used, used_pct, burn = rows[0]
+    figures = {
+        "turn": report.turn,
+        "item": _item_name(game, item),
+        "stock": units(round(stock, 2)),
+        "used": units(round(used, 2)),
+        "used_pct": _pct(used_pct),
+        "burn": units(round(burn, 2)),
+        "runway": _turns(runway),
+    }
+    t = writer.thresholds
+    severity = "critical" if runway <= t["critical_runway_turns"] else "warning" if runway <= t["warning_runway_turns"] else "info"
+    others = "; ".join(
+        f"{_item_name(game, i)}: {units(round(s, 2))} left, {_pct(p)} used, runway {_turns(r)}" for r, i, s, _, p, _ in rows[1:]
+    )
+    extra = f" Other types fired: {others}." if others else ""
+    high_end = game.scenario.catalogue[item].role == "interceptor_missile"
+    context = ctx.HIGH_END_DEPLETION if high_end and used_pct >= t["context_used_pct"] else None
+    cited = [
+        Cited(f"stock_{item}_units", stock, "units"),
+        Cited(f"used_{item}_pct", used_pct, "%"),
+        Cited(f"runway_{item}_turns", runway if math.isfinite(runway) else float("inf"), "turns"),
+    ]
+    return writer.lesson(severity, figures, cited, context, extra)
+
+
+def _arrival_turn(game, item: str) -> int | None:
+    """The turn from which everything now on order for an item will have arrived."""
+    state, pipe = game.state, game.tables.stock_pipe
+    i = game.tables.items.index(item)
+    closes = range(state.turn, state.turn + int(pipe.length[i]))
+    due = [close for close in closes if state.incoming_stock[0, pipe.start[i] + close % pipe.length[i]] > 0]
+    return max(due) + 1 if due else None
+
+
+def _capacity_gap(game, report, writer: _Writer):
+    m, scenario = report.metrics, game.scenario
+    rows = []
+    for item in interceptor_items(scenario):
+        produced = m.get(f"delivered_{item}_units", 0.0)
+        used = m.get(f"expended_{item}_units", 0.0) + m.get(f"launched_{item}_units", 0.0)
+        on_order = m.get(f"on_order_{item}_units", 0.0)
+        if produced or used or on_order:
+            rows.append((used - produced, item, produced, used, on_order))
+    if not rows:
+        return None
+    rows.sort(key=lambda row: -row[0])
+    gap, item, produced, used, on_order = rows[0]
+    turns_per_year = 365.0 / scenario.turn_length_days
+    benchmark = scenario.demand_benchmark
+    if benchmark is not None:
+        counted = [i for i, spec in scenario.catalogue.items() if spec.role in benchmark.roles]
+        annual = sum(m.get(f"capacity_{i}_units_per_turn", 0.0) for i in counted) * turns_per_year
+        benchmark_pct = 100.0 * ratio(annual, benchmark.units_per_year.value)
+        label, benchmark_text = benchmark.label, f"{units(round(benchmark.units_per_year.value))} a year"
+    else:
+        annual = m.get(f"capacity_{item}_units_per_turn", 0.0) * turns_per_year
+        benchmark_pct, label, benchmark_text = float("nan"), "no demand benchmark in this scenario", "–"
+    arrival = _arrival_turn(game, item)
+    figures = {
+        "turn": report.turn,
+        "item": _item_name(game, item),
+        "produced": units(round(produced, 2)),
+        "used": units(round(used, 2)),
+        "gap": units(round(gap, 2)),
+        "annual_output": units(round(annual)),
+        "benchmark": benchmark_text,
+        "benchmark_label": label,
+        "benchmark_pct": _pct(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
+        "on_order": units(round(on_order, 2)),
+        "arrival_turn": arrival if arrival is not None else "–",
+    }
+    if benchmark is None:
+        writer.variant("no_benchmark" if arrival is not None else "no_benchmark_nothing_on_order")
+    elif arrival is None:
+        writer.variant("nothing_on_order")
+    t = writer.thresholds
+    short = math.isfinite(benchmark_pct) and benchmark_pct < t["warning_benchmark_pct"]
+    severity = "warning" if gap > 0 or short else "info"
+    spec = scenario.catalogue[item]
+    if benchmark is not None and spec.role in benchmark.roles:
+        context = ctx.Context(
+            f"{benchmark.label}: {benchmark_text}. " + ctx.DRONE_BENCHMARK.text,
+            benchmark.units_per_year.source or ctx.DRONE_BENCHMARK.source,
+            benchmark.units_per_year.contested,
+        )
+    elif spec.role == "interceptor_missile":
+        context = ctx.MISSILE_PRODUCTION
+    else:
+        context = None
+    cited = [
+        Cited(f"produced_{item}_units", produced, "units"),
+        Cited(f"used_{item}_units", used, "units"),
+        Cited("annual_output_units", annual, "units"),
+    ]
+    if math.isfinite(benchmark_pct):
+        cited.append(Cited("benchmark_pct", benchmark_pct, "%"))
+    return writer.lesson(severity, figures, cited, context)
+
+
+def _hit_rates_by_level(game, jamming: float) -> dict[str, float]:
+    """The rules' hit probability of each autonomy level at this jamming, against fixed targets."""
+    tables = game.tables
+    levels = np.arange(len(tables.levels))
+    p = strike_hit_probability(levels, np.full(len(levels), jamming), np.zeros((len(levels), 1)), 0.0, tables)
+    fixed = [g for g, dwell in enumerate(tables.set_dwell_minutes) if not np.isfinite(dwell)]
+    column = p[:, 0, fixed[0]] if fixed else p[:, 0, 0] if p.shape[2] else np.zeros(len(levels))
+    return {level: float(rate) for level, rate in zip(tables.levels, column)}
+
+
+def _autonomy(game, report, writer: _Writer):
+    m = report.metrics
+    if m["strike_sorties_units"] <= 0:
+        return None
+    tables, level = game.tables, report.orders.autonomy
+    a = tables.levels.index(level)
+    jamming = next((e.inputs["jamming"] for e in report.events if e.step == "strikes"), m["jamming_intensity"])
+    rates = _hit_rates_by_level(game, float(jamming))
+    per_operator = tables.sorties_per_operator[a]
+    operators = m["operators_units"] - m["operators_trained_units"]  # those on duty during the turn
+    capacity = operators * per_operator if np.isfinite(per_operator) else float("inf")
+    load = 100.0 * ratio(m["strike_sorties_units"], capacity) if np.isfinite(capacity) else 0.0
+    hit_rate = ratio(m["strike_hits_units"], m["strike_sorties_units"])
+    name = game.scenario.autonomy.levels[level].name
+    figures = {
+        "turn": report.turn,
+        "level": name,
+        "hit_rate": _pct(100 * hit_rate),
+        "jamming": f"{float(jamming):.2f}",
+        "kill_chain_minutes": f"{tables.kill_chain_minutes[a]:g}",
+        "operators": units(round(operators)),
+        "sorties": units(round(m["strike_sorties_units"], 2)),
+        "hits": units(round(m["strike_hits_units"], 2)),
+        "operator_load_pct": _pct(load) if np.isfinite(capacity) else "no limit (no operator needed)",
+    }
+    comparison = ", ".join(
+        f"{game.scenario.autonomy.levels[l].name} {_pct(100 * r)} (kill chain {tables.kill_chain_minutes[i]:g} min)"
+        for i, (l, r) in enumerate(rates.items())
+    )
+    extra = f" At this jamming the levels would hit fixed targets at: {comparison}."
+    severity = "warning" if hit_rate < writer.thresholds["warning_hit_rate"] else "info"
+    context = ctx.TERMINAL_AUTONOMY if level == "terminal_autonomy" else ctx.KILL_CHAIN
+    cited = [
+        Cited("strike_hit_rate", 100 * hit_rate, "%"),
+        Cited("jamming_intensity", float(jamming), ""),
+        Cited("kill_chain_minutes", float(tables.kill_chain_minutes[a]), "minutes"),
+    ]
+    explanation = explain(report, tables, "strike_hits_units")
+    return writer.lesson(severity, figures, cited, context, extra, explanation)
+
+
+def _accountability(game, report, writer: _Writer):
+    m = report.metrics
+    if m["incidents_count"] <= 0:
+        return None
+    level = report.orders.autonomy
+    spec = game.scenario.autonomy.levels[level]
+    window = spec.review_window_seconds
+    regime = game.scenario.autonomy.legal_regime
+    figures = {
+        "turn": report.turn,
+        "level": spec.name,
+        "incidents": units(round(m["incidents_count"], 2)),
+        "incident_cost": money(m["incident_cost_usd"]),
+        "regime": regime.name,
+        "sorties": units(round(m["strike_sorties_units"], 2)),
+        "review_window": "none: no human reviews the strike" if window is None else f"{window:g} s",
+    }
+    severity = "critical" if m["incidents_count"] >= writer.thresholds["critical_incidents"] else "warning"
+    cited = [Cited("incidents_count", m["incidents_count"], "incidents"), Cited("incident_cost_usd", m["incident_cost_usd"], "USD")]
+    return writer.lesson(severity, figures, cited, ctx.ACCOUNTABILITY, f" {regime.description}")
+
+
+def _adaptation(game, report, writer: _Writer):
+    m = report.metrics
+    if m["countermeasures_active_count"] <= 0 and m["countermeasures_fielded_count"] <= 0:
+        return None
+    tables, state = game.tables, game.state
+    cycle = report.orders.adaptation
+    y = tables.cycles.index(cycle)
+    active = [i for i in range(len(tables.items)) if state.countermeasure[0, i] > 0]
+    if not active:
+        return None
+    remaining = {
+        i: float(turns_to_patch(state.patch_progress[0, i], tables.patch_days[y], tables.turn_length_days)) for i in active
+    }
+    focal = max(active, key=lambda i: remaining[i])
+    figures = {
+        "turn": report.turn,
+        "item": _item_name(game, tables.items[focal]),
+        "active": ", ".join(f"{_item_name(game, tables.items[i])} ({_turns(remaining[i])} to patch)" for i in active),
+        "turns_to_patch": _turns(remaining[focal]),
+        "cycle": game.scenario.development_cycles[cycle].name,
+        "cycle_cost": money(tables.cycle_cost[y]),
+        "penalty_pct": _pct(100 * tables.countermeasure_penalty),
+    }
+    severity = "warning" if remaining[focal] > writer.thresholds["warning_turns_to_patch"] else "info"
+    cited = [
+        Cited("countermeasures_active_count", float(len(active)), "countermeasures"),
+        Cited("turns_to_patch", remaining[focal], "turns"),
+    ]
+    return writer.lesson(severity, figures, cited, ctx.CADENCE)

@@ -1,0 +1,66 @@
+"""Default lesson texts and thresholds: the one place they live.
+
+A scenario's ``lessons`` section overrides any of them per kind. Templates name figures from
+``wargame.scenario.lesson_fields.LESSON_FIELDS``; figures arrive already written for players
+(money as $41.2M, ratios as 11.9 : 1).
+"""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "cost_exchange": {
+        "headline": "You fired {interceptor_spend} of interceptors at a raid that cost the adversary {raid_cost} ({ratio}).",
+        "detail": (
+            "Turn {turn}: {downed} downed, {leaked} got through and did {damage} of damage; the interceptors "
+            "protected about {value_protected}. Since the start you have spent {cumulative_spend} against "
+            "{cumulative_raid_cost} of raids ({cumulative_ratio}). A raw ratio hides what was saved: compare it "
+            "with the value protected."
+        ),
+    },
+    "stockpile": {
+        "headline": "{item}: {stock} left, {used_pct} used since the start; at this turn's burn it runs out in {runway}.",
+        "detail": "You fired {burn} this turn ({used} since the start). Stock is spent in days and rebuilt in years.",
+    },
+    "capacity_gap": {
+        "headline": "{item}: you used {used} and received {produced} this turn (gap {gap}).",
+        "detail": (
+            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}). "
+            "On order: {on_order}, all landed by turn {arrival_turn}."
+        ),
+    },
+    "autonomy": {
+        "headline": "{level}: {hit_rate} of sorties hit under jamming {jamming}; kill chain {kill_chain_minutes} minutes.",
+        "detail": "{sorties} sorties scored {hits} hits; operator load {operator_load_pct} of what your {operators} operators can fly.",
+    },
+    "accountability": {
+        "headline": "{incidents} misidentification incident(s) this turn, costing {incident_cost}, under {regime}.",
+        "detail": (
+            "At {level} (review window {review_window}) over {sorties} sorties. Who is responsible when the machine "
+            "chose the target: the operator, the commander, the programmer, the state? Discuss before your next order."
+        ),
+    },
+    "adaptation": {
+        "headline": "The adversary has countered your {item}: {penalty_pct} of its effect lost until patched in {turns_to_patch}.",
+        "detail": "Countermeasures active: {active}. Your development cycle ({cycle}) costs {cycle_cost} a turn.",
+    },
+}
+
+THRESHOLDS: dict[str, dict[str, float]] = {
+    "cost_exchange": {"warning_ratio": 1.0, "critical_ratio": 10.0},
+    "stockpile": {"warning_runway_turns": 3.0, "critical_runway_turns": 1.0, "context_used_pct": 80.0},
+    "capacity_gap": {"warning_benchmark_pct": 10.0},
+    "autonomy": {"warning_hit_rate": 0.2},
+    "accountability": {"critical_incidents": 5.0},
+    "adaptation": {"warning_turns_to_patch": 3.0},
+}
+
+# Wordings used instead of the default detail when a figure it needs is absent this turn
+# (only when the scenario keeps the default detail).
+VARIANTS: dict[str, dict[str, str]] = {
+    "capacity_gap": {
+        "no_benchmark": "Your lines now make about {annual_output} a year. On order: {on_order}, all landed by turn {arrival_turn}.",
+        "no_benchmark_nothing_on_order": "Your lines now make about {annual_output} a year, and nothing more is on order.",
+        "nothing_on_order": (
+            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}); "
+            "nothing more is on order."
+        ),
+    },
+}

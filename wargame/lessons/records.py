@@ -1,0 +1,75 @@
+"""Lesson records: what a turn taught, with the player's own numbers and their sources."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+SEVERITIES = ("info", "warning", "critical")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A figure a lesson cites: its metric name, value and unit."""
+
+    name: str
+    value: float
+    unit: str
+
+    def __str__(self) -> str:
+        from ..orders import money, units
+
+        if self.unit == "USD":
+            return money(self.value)
+        if self.unit == "ratio":
+            return f"{self.value:.1f} : 1"
+        if self.unit == "%":
+            return f"{self.value:.0f}%"
+        return f"{units(round(self.value, 2))} {self.unit}".strip()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson of a turn: kind, severity, headline, detail, the figures it cites, a source."""
+
+    kind: str  # one of wargame.scenario.LESSON_KINDS
+    severity: str  # info | warning | critical
+    headline: str
+    detail: str
+    metrics: tuple[Cited, ...] = ()
+    source: str | None = None  # where a real-world figure comes from
+    contested: bool = False  # the real-world figure is disputed
+    context: str | None = None  # real-world context, shown beside the player's numbers
+    explanation: str | None = None  # how the headline figure was adjudicated, in words
+
+    def __str__(self) -> str:
+        lines = [f"[{self.kind.replace('_', ' ')}] {self.headline}", f"  {self.detail}"]
+        if self.context:
+            lines.append(f"  Context: {self.context}" + (" (contested)" if self.contested else ""))
+        if self.source:
+            lines.append(f"  Source: {self.source}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        colour = {"info": "#0072B2", "warning": "#E69F00", "critical": "#D55E00"}[self.severity]
+        figures = "".join(
+            f"<li>{html.escape(c.name.replace('_', ' '))}: <b>{html.escape(str(c))}</b></li>" for c in self.metrics
+        )
+        context = ""
+        if self.context:
+            flag = " <em>(contested: sources disagree)</em>" if self.contested else ""
+            context = f"<p class='wargame-context'>{html.escape(self.context)}{flag}</p>"
+        source = f"<p class='wargame-source'><small>Source: {html.escape(self.source)}</small></p>" if self.source else ""
+        explanation = (
+            f"<details><summary>Explain this number</summary><p>{html.escape(self.explanation)}</p></details>"
+            if self.explanation
+            else ""
+        )
+        return (
+            f"<div class='wargame-lesson wargame-{self.kind}' style='border-left:4px solid {colour};padding-left:8px;margin:6px 0'>"
+            f"<b>{html.escape(self.kind.replace('_', ' ').capitalize())} ({self.severity})</b>: {html.escape(self.headline)}"
+            f"<p>{html.escape(self.detail)}</p>{context}{source}"
+            + (f"<ul>{figures}</ul>" if figures else "")
+            + explanation
+            + "</div>"
+        )
