@@ -210,3 +210,23 @@ def test_simulate_takes_a_scenario_name(scenarios):
     by_name = wargame.simulate("tutorial", "hold", runs=3, seed=9)
     by_object = wargame.simulate(scenarios["tutorial"], "hold", runs=3, seed=9)
     pd.testing.assert_frame_equal(by_name.history, by_object.history, check_exact=True)
+
+
+def test_simulate_command_prints_the_summary_and_writes_csv(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "runs.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "wargame", "simulate", "tutorial", "--runs", "20", "--policy", "hold", "--csv", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "policy hold, 20 runs" in result.stdout and "damage_usd" in result.stdout and "95%" in result.stdout
+    import pandas as pd
+
+    history = pd.read_csv(path)
+    assert len(history) == 20 * 4 and set(history["run"]) == set(range(20))
+    missing = subprocess.run([sys.executable, "-m", "wargame", "simulate", "tutorail"], capture_output=True, text=True)
+    assert missing.returncode == 1 and "did you mean 'tutorial'" in missing.stderr and "Traceback" not in missing.stderr

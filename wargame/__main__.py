@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A teaching wargame about the economics of drone-era air defence.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_validate, _add_schema):
+    for add in (_add_validate, _add_schema, _add_simulate):
         add(commands)
     return parser
 
@@ -127,6 +127,49 @@ def run_schema(args: argparse.Namespace) -> int:
         print(f"{args.output}: cannot write the schema: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- simulate ---------------------------------------------------------------------------------
+
+
+def _add_simulate(commands: argparse._SubParsersAction) -> None:
+    from .policies import BUILT_IN
+
+    command = commands.add_parser(
+        "simulate",
+        help="play many games of a scenario with a built-in policy and print the outcomes",
+        description="Play many games of a scenario with a built-in policy; print outcome statistics over the runs.",
+    )
+    command.add_argument("scenario", help="a shipped scenario's name or a scenario file")
+    command.add_argument("--policy", default="balanced", choices=sorted(BUILT_IN))
+    command.add_argument("--runs", type=int, default=1000)
+    command.add_argument("--seed", type=int, default=0)
+    command.add_argument("--mode", default="stochastic", choices=("stochastic", "expected"))
+    command.add_argument("--csv", metavar="PATH", help="also write every run's per-turn history as CSV")
+    command.set_defaults(run=run_simulate)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    """Print the summary of a batch of games; 1 for a scenario that does not load."""
+    import pandas as pd
+
+    from .batch import simulate
+
+    if args.runs < 1:
+        print("--runs must be 1 or more", file=sys.stderr)
+        return 1
+    try:
+        result = simulate(args.scenario, args.policy, runs=args.runs, seed=args.seed, mode=args.mode)
+    except ScenarioError as error:
+        print(error, file=sys.stderr)
+        return 1
+    with pd.option_context("display.width", 160, "display.max_columns", None, "display.float_format", "{:,.2f}".format):
+        print(f"{args.scenario}: policy {args.policy}, {args.runs} runs, seed {args.seed}, {args.mode} mode")
+        print(result.summary)
+    if args.csv:
+        result.history.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}", file=sys.stderr)
     return 0
 
 
