@@ -83,8 +83,8 @@ def play_batch(
     """Play every game of a batch to the end; ``on_turn(turn, metrics)`` sees each turn."""
     state = initial_state(tables, len(seeds)) if state is None else state
     if draws is None:
-        # fetch several turns of uniforms per call while the block stays small (about 32 MB)
-        turns_ahead = max(1, min(tables.turns, (32 << 20) // (8 * len(seeds) * tables.draw_columns)))
+        # fetch several turns of uniforms per call while the block stays small (about 64 MB)
+        turns_ahead = max(1, min(tables.turns, (64 << 20) // (8 * len(seeds) * tables.draw_columns)))
         draws = make_draws(mode, seeds, tables.draw_columns, turns_ahead)
     while state.turn <= tables.turns:
         orders = first_orders if first_orders is not None else decide(policy, state, tables)

@@ -125,8 +125,14 @@ class RandomDraws:
 
 
 def _normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    """A standard normal from two uniforms (Box-Muller)."""
-    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+    """A standard normal from two uniforms (Box-Muller).
+
+    Computed in single precision, which numpy vectorises several times faster here; seven
+    significant digits are far more than a count rounded to a whole number needs.
+    """
+    below_one = np.minimum(u1.astype(np.float32), np.float32(1.0 - 2.0**-24))  # u near 1 rounds to 1 in single precision
+    radius = np.sqrt(np.float32(-2.0) * np.log1p(-below_one))
+    return (radius * np.cos(np.float32(2.0 * np.pi) * u2.astype(np.float32))).astype(np.float64)
 
 
 def binomial_from_uniforms(n, p, u1, u2) -> np.ndarray:

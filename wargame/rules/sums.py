@@ -15,8 +15,10 @@ def _fold(x: np.ndarray, combine, empty: float) -> np.ndarray:
     x = np.asarray(x)
     if x.shape[-1] == 0:
         return np.full(x.shape[:-1], empty)
-    out = x[..., 0].copy()
-    for k in range(1, x.shape[-1]):
+    if x.shape[-1] == 1:
+        return x[..., 0].copy()
+    out = combine(x[..., 0], x[..., 1])
+    for k in range(2, x.shape[-1]):
         combine(out, x[..., k], out=out)
     return out
 
