@@ -87,7 +87,7 @@ def test_capacity_gap_against_the_demand_benchmark(variant):
     assert cited["annual_output_units"] == pytest.approx(annual)
     assert cited["benchmark_pct"] == pytest.approx(100 * annual / 3_000_000)
     assert "the Lithuania estimate" in gap.detail and "3,000,000 a year" in gap.detail
-    assert gap.source == "EU defence commissioner, Jun 2025"
+    assert gap.source.startswith("EU defence commissioner, Jun 2025")  # the benchmark first, then the background
 
 
 def test_autonomy_accountability_and_adaptation_lessons(strike_scenario, variant):

@@ -243,15 +243,22 @@ def _capacity_gap(game, report, writer: _Writer):
     severity = "warning" if gap > 0 or short else "info"
     spec = scenario.catalogue[item]
     if benchmark is not None and spec.role in benchmark.roles:
+        background = ctx.MISSILE_PRODUCTION if spec.role == "interceptor_missile" else ctx.DRONE_BENCHMARK
         context = ctx.Context(
-            f"{benchmark.label}: {benchmark_text}. " + ctx.DRONE_BENCHMARK.text,
-            benchmark.units_per_year.source or ctx.DRONE_BENCHMARK.source,
-            benchmark.units_per_year.contested,
+            f"{benchmark.label}: {benchmark_text}. {background.text}",
+            "; ".join(filter(None, (benchmark.units_per_year.source, background.source))),
+            benchmark.units_per_year.contested or background.contested,
         )
     elif spec.role == "interceptor_missile":
         context = ctx.MISSILE_PRODUCTION
     else:
         context = None
+    others = "; ".join(
+        f"{_item_name(game, i)}: used {units(round(u, 2))}, received {units(round(p, 2))}, "
+        f"capacity {units(round(m.get(f'capacity_{i}_units_per_turn', 0.0), 2))} a turn, on order {units(round(o, 2))}"
+        for _, i, p, u, o in rows[1:]
+    )
+    extra = f" Other types: {others}." if others else ""
     cited = [
         Cited(f"produced_{item}_units", produced, "units"),
         Cited(f"used_{item}_units", used, "units"),
@@ -259,7 +266,7 @@ def _capacity_gap(game, report, writer: _Writer):
     ]
     if math.isfinite(benchmark_pct):
         cited.append(Cited("benchmark_pct", benchmark_pct, "%"))
-    return writer.lesson(severity, figures, cited, context)
+    return writer.lesson(severity, figures, cited, context, extra)
 
 
 def _hit_rates_by_level(game, jamming: float) -> dict[str, float]:
