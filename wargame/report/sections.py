@@ -1,0 +1,360 @@
+"""The report's text: heading, outcome against par, stock runway, timeline, sources.
+
+Plain HTML strings, every piece of scenario or player text escaped. Figures are read from the
+history, ``wargame.lessons.metrics`` and the turn reports; nothing is computed here beyond
+putting numbers into words.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import pandas as pd
+
+from ..lessons.metrics import Figure, interceptor_items, outcome, stockpile_table
+from ..orders import Orders, default_orders, money, units
+from ..scenario.display import sourced_figure
+from ..tables import tables_for
+
+MET, NOT_MET, NO_PAR = "met", "not-met", "no-par"
+VERDICTS = {
+    # marker, words: the shape and the words carry the verdict; the colour only repeats it
+    MET: ("\u2714", "Met par"),
+    NOT_MET: ("\u2718", "Not met"),
+    NO_PAR: ("\u2013", "No par set"),
+}
+SEVERITY_MARKS = {"info": ("\u2139", "note"), "warning": ("\u26a0", "warning"), "critical": ("\u203c", "critical")}
+
+MODES = {
+    "expected": "expected values: every random draw is replaced by its mean",
+    "stochastic": "stochastic: random draws from the seed",
+}
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: #1a1a1a; background: #ffffff; line-height: 1.45; }
+main.wargame-aar { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em 1.5em; }
+.wargame-aar h1 { font-size: 1.6em; margin: 0.2em 0 0.3em 0; }
+.wargame-aar h2 { font-size: 1.25em; margin: 1.6em 0 0.4em 0; border-bottom: 2px solid #0072B2; padding-bottom: 0.15em; }
+.wargame-aar table { border-collapse: collapse; margin: 0.4em 0 1em 0; font-size: 0.92em; }
+.wargame-aar th, .wargame-aar td { padding: 4px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid #d0d0d0; }
+.wargame-aar thead th { border-bottom: 2px solid #555; background: #f4f4f4; }
+.wargame-aar td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.wargame-aar dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1em; margin: 0.5em 0 1em 0; }
+.wargame-aar dl.facts dt { font-weight: 600; }
+.wargame-aar dl.facts dd { margin: 0; }
+.wargame-aar .summary { font-size: 1.02em; background: #f4f8fb; border-left: 4px solid #0072B2; padding: 0.4em 0.8em; margin: 0.4em 0; }
+.wargame-aar .chart { margin: 0.4em 0 1.2em 0; }
+.wargame-aar .multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(24em, 1fr)); gap: 0.4em 1.2em; }
+.wargame-aar .multiples .chart { margin: 0.2em 0; min-width: 0; }
+.wargame-aar caption { caption-side: top; text-align: left; padding: 0.2em 0; }
+.wargame-aar .small { font-size: 0.85em; color: #444; }
+.wargame-aar .verdict { font-weight: 700; white-space: nowrap; }
+.wargame-aar .verdict.met { color: #0072B2; }
+.wargame-aar .verdict.not-met { color: #D55E00; }
+.wargame-aar .verdict.no-par { color: #555555; }
+.wargame-aar .changed { font-size: 0.78em; font-weight: 700; color: #ffffff; background: #0072B2; border-radius: 3px; padding: 0 4px; margin-left: 4px; }
+.wargame-aar .lesson-critical { color: #D55E00; }
+.wargame-aar .lesson-warning { color: #8a5a00; }
+.wargame-aar ul.tight { margin: 0.1em 0; padding-left: 1.2em; }
+.wargame-aar table.timeline td { min-width: 12em; }
+.wargame-aar table.timeline td.turn { min-width: 0; font-weight: 700; font-size: 1.1em; white-space: nowrap; }
+.wargame-aar .notice { font-size: 1.1em; border: 2px solid #E69F00; background: #fff8e8; padding: 0.8em 1em; }
+@media print { .wargame-aar h2 { break-after: avoid; } .wargame-aar .chart { break-inside: avoid; } }
+"""
+
+
+# --- numbers in words ----------------------------------------------------------------------
+
+
+def show(value: float, unit: str) -> str:
+    """A figure as a student reads it, by its unit."""
+    if not math.isfinite(value):
+        return "–"
+    if unit == "USD":
+        return money(value)
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "ratio":
+        return f"{value:.1f} : 1"
+    number = units(round(value, 2))
+    return f"{number} {unit}".strip()
+
+
+def verdict(figure: Figure) -> str:
+    met = figure.met_par
+    return NO_PAR if met is None else (MET if met else NOT_MET)
+
+
+def verdict_html(kind: str) -> str:
+    marker, words = VERDICTS[kind]
+    return f'<span class="verdict {kind}"><span aria-hidden="true">{marker}</span> {escape(words)}</span>'
+
+
+def par_text(figure: Figure) -> str:
+    if figure.par is None:
+        return "–"
+    return ("at least " if figure.better == "higher" else "at most ") + show(figure.par, figure.unit)
+
+
+def _name(scenario, item: str) -> str:
+    return scenario.catalogue[item].name if item in scenario.catalogue else item
+
+
+def _threat(scenario, threat: str) -> str:
+    threats = scenario.adversary.threats
+    return threats[threat].name if threat in threats else threat
+
+
+def _target_set(scenario, target: str) -> str:
+    sets = scenario.adversary.target_sets
+    return sets[target].name if target in sets else target
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def heading(game_facts: dict, scenario) -> str:
+    played, turns = game_facts["turns_played"], scenario.turns
+    status = "the game is over" if played >= turns else f"in progress: this report covers the {played} turns played so far"
+    facts = [
+        ("Scenario", f"{escape(scenario.title)} <span class='small'>({escape(scenario.name)}, version {escape(scenario.version)})</span>"),
+        ("Seed", escape(str(game_facts["seed"]))),
+        ("Mode", f"{escape(game_facts['mode'])} <span class='small'>({escape(MODES.get(game_facts['mode'], ''))})</span>"),
+        ("Turns played", f"{played} of {turns} ({scenario.turn_length_days} days each); {escape(status)}"),
+    ]
+    rows = "".join(f"<dt>{escape(label)}</dt><dd>{value}</dd>" for label, value in facts)
+    objectives = "".join(f"<li>{escape(text)}</li>" for text in scenario.learning_objectives)
+    return (
+        f"<h1>After-action report: {escape(scenario.title)}</h1>"
+        f"<dl class='facts'>{rows}</dl>"
+        f"<p>{escape(scenario.description.strip())}</p>"
+        f"<details><summary>Learning objectives</summary><ol>{objectives}</ol></details>"
+    )
+
+
+def outcome_section(history: pd.DataFrame, scenario) -> str:
+    figures = outcome(history, scenario)
+    rows = []
+    for figure in figures:
+        rows.append(
+            f"<tr><th scope='row'>{escape(figure.label)}</th>"
+            f"<td class='number'>{escape(show(figure.value, figure.unit))}</td>"
+            f"<td>{escape(par_text(figure))}</td>"
+            f"<td>{verdict_html(verdict(figure))}</td></tr>"
+        )
+    with_par = [f for f in figures if verdict(f) != NO_PAR]
+    met = [f for f in with_par if verdict(f) == MET]
+    if with_par:
+        missed = [f.label.lower() for f in with_par if verdict(f) == NOT_MET]
+        words = f"You met par on {len(met)} of the {len(with_par)} figures this scenario sets a par for."
+        if missed:
+            words += " Not met: " + "; ".join(missed) + "."
+    else:
+        words = "This scenario sets no par values; compare your figures with other players'."
+    table = (
+        "<table class='outcome'><caption class='small'>Your result against the scenario's par: what a competent play achieves. "
+        f"{VERDICTS[MET][0]} met par, {VERDICTS[NOT_MET][0]} not met, {VERDICTS[NO_PAR][0]} no par set.</caption>"
+        "<thead><tr><th scope='col'>Figure</th><th scope='col'>Your result</th><th scope='col'>Par</th>"
+        "<th scope='col'>Verdict</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    return f"<h2 id='outcome'>Outcome against par</h2><p class='summary'>{escape(words)}</p>{table}"
+
+
+def runway_section(history: pd.DataFrame, scenario) -> str:
+    if not interceptor_items(scenario):
+        return ""
+    table = stockpile_table(history, scenario)
+    rows = []
+    sentences = []
+    for _, row in table.iterrows():
+        runway = row["runway_turns"]
+        if row["stock_units"] <= 0:
+            runway_words = "empty"
+        elif math.isinf(runway):
+            runway_words = "never runs out at the last turn's burn"
+        else:
+            runway_words = f"{runway:.1f} turns"
+        rows.append(
+            f"<tr><th scope='row'>{escape(row['name'])}</th>"
+            f"<td class='number'>{escape(units(round(row['stock_units'], 2)))}</td>"
+            f"<td class='number'>{escape(units(round(row['used_units'], 2)))}</td>"
+            f"<td class='number'>{row['used_pct_of_start_and_delivered']:.0f}%</td>"
+            f"<td class='number'>{escape(units(round(row['burn_units_per_turn'], 2)))}</td>"
+            f"<td>{escape(runway_words)}</td></tr>"
+        )
+        sentences.append(f"{row['name']}: {units(round(row['stock_units'], 2))} left ({runway_words})")
+    return (
+        "<h3>Stock runway at the end</h3>"
+        f"<p class='summary'>{escape('; '.join(sentences))}.</p>"
+        "<table><thead><tr><th scope='col'>Interceptor</th><th scope='col'>Left</th><th scope='col'>Used</th>"
+        "<th scope='col'>Used, % of start and deliveries</th><th scope='col'>Burn last turn</th>"
+        "<th scope='col'>Runway at that burn</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+
+def _amounts(scenario, amounts: dict) -> str:
+    parts = [f"{_name(scenario, item)} {units(round(float(n), 2))}" for item, n in amounts.items() if n]
+    return ", ".join(parts) if parts else "none"
+
+
+def decisions(orders: Orders, scenario) -> list[tuple[str, str]]:
+    """The orders of a turn in words, as (decision, what was ordered) pairs."""
+    doctrine = []
+    for threat, layers in orders.doctrine.items():
+        fired = ", then ".join(
+            f"{_name(scenario, layer.item)}" + (f" \u00d7{layer.shots} shots" if layer.shots > 1 else "") for layer in layers
+        )
+        doctrine.append(f"{_threat(scenario, threat)}: {fired or 'nothing fired'}")
+    strikes = [
+        f"{_name(scenario, item)} at {_target_set(scenario, target)} {units(round(float(n), 2))}"
+        for item, plan in orders.strikes.items()
+        for target, n in plan.items()
+        if n
+    ]
+    levels = scenario.autonomy.levels
+    cycles = scenario.development_cycles
+    rows = [
+        ("Doctrine", "; ".join(doctrine) or "no layers"),
+        ("Production", _amounts(scenario, orders.production)),
+        ("Imports", _amounts(scenario, orders.imports)),
+        ("New capacity", _amounts(scenario, orders.capacity)),
+    ]
+    if orders.joint_capacity or any(spec.joint_production for spec in scenario.catalogue.values()):
+        rows.append(("Joint capacity", _amounts(scenario, orders.joint_capacity)))
+    rows += [
+        ("Strikes", ", ".join(strikes) or "none"),
+        ("Autonomy", levels[orders.autonomy].name if orders.autonomy in levels else orders.autonomy),
+        ("Development cycle", cycles[orders.adaptation].name if orders.adaptation in cycles else orders.adaptation),
+        ("Operators trained", units(round(float(orders.train_operators or 0), 2)) if orders.train_operators else "none"),
+    ]
+    return rows
+
+
+def consequences(report) -> list[str]:
+    """A turn's key figures in words, from its metrics (labels as in the turn report)."""
+    m = report.metrics
+    lines = [f"{label}: {fmt(m[key])}" for key, label, fmt in report.KEY_FIGURES if key in m]
+    if m.get("civilian_harm_people", 0) > 0:
+        lines.append(f"Civilians harmed: {units(round(m['civilian_harm_people'], 2))}")
+    if m.get("strike_sorties_units", 0) > 0:
+        lines.append(
+            f"Strikes: {units(round(m['strike_sorties_units'], 2))} sorties, {units(round(m.get('strike_hits_units', 0), 2))} hits, "
+            f"{money(m.get('strike_value_destroyed_usd', 0))} destroyed for {money(m.get('strike_cost_usd', 0))}"
+        )
+    if m.get("incidents_count", 0) > 0:
+        lines.append(f"Misidentification incidents: {units(round(m['incidents_count'], 2))} ({money(m.get('incident_cost_usd', 0))})")
+    if m.get("countermeasures_fielded_count", 0) > 0:
+        lines.append("The adversary fielded a countermeasure")
+    return lines
+
+
+def timeline_section(reports, scenario, layer_sentences: dict[int, str]) -> str:
+    previous = dict(decisions(default_orders(tables_for(scenario)), scenario))
+    rows = []
+    for report in reports:
+        ordered = decisions(report.orders, scenario)
+        listed, unordered = [], []
+        for label, text in ordered:
+            changed = previous.get(label) != text
+            if text == "none" and not changed:
+                unordered.append(label.lower())
+                continue
+            listed.append(
+                f"<li><b>{escape(label)}</b>: {escape(text)}"
+                + ("<span class='changed'>changed</span>" if changed else "")
+                + "</li>"
+            )
+        if unordered:
+            listed.append(f"<li class='small'>No orders for {escape(', '.join(unordered))}</li>")
+        decided = "".join(listed)
+        previous = dict(ordered)
+        happened = "".join(f"<li>{escape(line)}</li>" for line in consequences(report))
+        if report.turn in layer_sentences:
+            happened += f"<li><b>Layers</b>: {escape(layer_sentences[report.turn])}</li>"
+        happened += "".join(
+            f"<li><b>Event</b>: {escape(str(e.inputs.get('text')))}</li>" for e in report.events if e.step == "events"
+        )
+        lessons = "".join(_lesson_item(lesson) for lesson in report.lessons) or "<li>none</li>"
+        rows.append(
+            f"<tr id='turn-{report.turn}'><td class='turn'>Turn {report.turn}</td>"
+            f"<td><ul class='tight'>{decided}</ul></td><td><ul class='tight'>{happened}</ul></td>"
+            f"<td><ul class='tight'>{lessons}</ul></td></tr>"
+        )
+    return (
+        "<h2 id='timeline'>Turn by turn: decisions and their consequences</h2>"
+        "<p class='small'>Each turn's orders (<span class='changed'>changed</span> marks a decision that differs from the "
+        "turn before, or from the scenario's opening orders in turn 1), what happened, and what the turn taught.</p>"
+        "<table class='timeline'><thead><tr><th scope='col'>Turn</th><th scope='col'>Decisions</th>"
+        "<th scope='col'>Consequences</th><th scope='col'>Lessons</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def _lesson_item(lesson) -> str:
+    severity = getattr(lesson, "severity", "info")
+    mark, word = SEVERITY_MARKS.get(severity, ("", severity))
+    kind = str(getattr(lesson, "kind", "")).replace("_", " ")
+    headline = getattr(lesson, "headline", str(lesson))
+    return (
+        f"<li class='lesson-{escape(severity)}'><span aria-hidden='true'>{mark}</span> "
+        f"<b>{escape(kind.capitalize())}</b> <span class='small'>({escape(word)})</span>: {escape(headline)}</li>"
+    )
+
+
+def no_lines_note(scenario, with_lines) -> str:
+    """Which items never had domestic production lines (their capacity charts are left out)."""
+    without = [spec.name for item, spec in scenario.catalogue.items() if item not in with_lines]
+    if not without:
+        return ""
+    return f"<p class='small'>No domestic production lines at any time, so no chart: {escape(', '.join(without))}.</p>"
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def prices_note(scenario) -> str:
+    """The prices behind the cost-exchange ratios, each with its source from the scenario."""
+    parts = [
+        f"{escape(threat.name)}: {sourced_figure(threat.unit_cost_usd, with_source=True)}"
+        for threat in scenario.adversary.threats.values()
+    ]
+    parts += [
+        f"{escape(scenario.catalogue[item].name)}: {sourced_figure(scenario.catalogue[item].unit_cost_usd, with_source=True)}"
+        for item in interceptor_items(scenario)
+    ]
+    return "<details><summary>Prices behind these ratios, and their sources</summary><ul>" + "".join(
+        f"<li>{p}</li>" for p in parts
+    ) + "</ul></details>"
+
+
+def sources_section(scenario) -> str:
+    """Where the scenario's figures come from, as it states them."""
+    rows = []
+
+    def add(what: str, figure, shown) -> None:
+        rows.append(f"<tr><th scope='row'>{escape(what)}</th><td>{sourced_figure(figure, show=shown)}</td></tr>")
+
+    for threat in scenario.adversary.threats.values():
+        add(f"{threat.name}: unit cost", threat.unit_cost_usd, money)
+        add(f"{threat.name}: launches per turn", threat.launches_per_turn, lambda v: units(round(v, 2)))
+    for item in scenario.catalogue.values():
+        add(f"{item.name}: unit cost", item.unit_cost_usd, money)
+        for threat_id, pk in item.pk.items():
+            add(f"{item.name}: pk against {_threat(scenario, threat_id)}", pk, lambda v: f"{v:.0%}")
+    for level in scenario.autonomy.levels.values():
+        add(f"{level.name}: hit rate", level.p_hit, lambda v: f"{v:.0%}")
+    benchmark = scenario.demand_benchmark
+    if benchmark is not None:
+        add(f"Demand benchmark: {benchmark.label}", benchmark.units_per_year, lambda v: f"{units(round(v))} a year")
+    notes = [text for text in (scenario.budget.source,) if text]
+    extra = f"<p class='small'>Budget: {escape(notes[0])}</p>" if notes else ""
+    return (
+        "<h2 id='sources'>Where the numbers come from</h2>"
+        "<p class='small'>The scenario's figures with their published sources and ranges. Sources often disagree: "
+        "a figure marked contested is disputed.</p>"
+        "<table><tbody>" + "".join(rows) + "</tbody></table>" + extra
+    )
