@@ -43,7 +43,7 @@ def _turns(value: float) -> str:
     if not math.isfinite(value):
         return "never at this rate"
     if value <= 0:
-        return "no turns: it is empty"
+        return "no time at all: it is already empty"
     return f"{value:.1f} turn" + ("" if abs(value - 1) < 1e-9 else "s")
 
 
