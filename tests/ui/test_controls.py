@@ -1,0 +1,216 @@
+"""Order controls are built from each scenario's data, read and write Orders, and stay accessible."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as widgets
+import pandas as pd
+import pytest
+
+from wargame import Game, Layer, Orders
+from wargame.orders import money
+from wargame.scenario import shipped_scenarios
+from wargame.ui import play
+from wargame.ui.doctrine import NO_LAYER
+
+# a button callback that raises fails the test (ipywidgets would only print it)
+pytestmark = pytest.mark.usefixtures("callback_errors_fail_the_test")
+
+SCENARIOS = shipped_scenarios()
+
+
+@pytest.fixture(scope="module", params=SCENARIOS)
+def shipped(request):
+    """A dashboard per shipped scenario (shared by this module's tests: they only read it first)."""
+    return play(request.param, mode="expected")
+
+
+def test_every_shipped_scenario_is_covered():
+    assert {"tutorial", "gulf_depletion", "baltic_shield", "eastern_front"} <= set(SCENARIOS)
+
+
+def test_controls_are_built_from_the_catalogue(shipped):
+    game, controls = shipped.game, shipped.controls
+    scenario, view = game.scenario, game.view()
+    assert list(controls.items) == list(scenario.catalogue)
+    for item, spec in scenario.catalogue.items():
+        row = controls.items[item]
+        assert row.production.max == math.floor(view.capacity_units_per_turn[item] + 1e-9), item
+        assert (row.imports is not None) == (spec.imports is not None)
+        assert (row.joint is not None) == (spec.joint_production is not None)
+        if spec.imports is not None:
+            assert row.imports.max == math.floor(view.import_available_units[item] + 1e-9)
+            price = money(spec.unit_cost_usd.value * (1 + spec.imports.price_premium))
+            assert price in row.imports_note.value
+        assert spec.name in row.heading.value
+    # doctrine: per threat class, one slot per type able to engage it, offering only those types
+    for threat, editor in controls.doctrine.threats.items():
+        engaging = {item for item, spec in scenario.catalogue.items() if threat in spec.pk}
+        assert len(editor.slots) == len(engaging)
+        for choice, _ in editor.slots:
+            assert {value for _, value in choice.options} == engaging | {NO_LAYER}
+    # strike plan: strike drones x target sets within their reach
+    expected = {
+        (item, target)
+        for item, spec in scenario.catalogue.items()
+        if spec.role == "strike_drone"
+        for target in scenario.adversary.target_sets
+        if spec.reach is None or target in spec.reach
+    }
+    assert set(controls.strikes.boxes) == expected
+    assert [value for _, value in controls.autonomy.choice.options] == list(scenario.autonomy.levels)
+    assert [value for _, value in controls.cycle.choice.options] == list(scenario.development_cycles)
+
+
+def test_default_orders_read_back_unchanged(shipped):
+    assert shipped.controls.read() == shipped.game.orders()
+
+
+def test_a_turn_plays_with_the_default_orders(shipped):
+    assert shipped.game.check(shipped.controls.read()) == []
+    assert not shipped.end_turn_button.disabled
+    shipped.end_turn_button.click()
+    assert shipped.game.turn == 2
+    reference = Game(shipped.game.scenario, mode="expected")
+    reference.play_turn(reference.orders())
+    pd.testing.assert_frame_equal(shipped.game.history, reference.history)
+    for chart in shipped.plots.charts.values():
+        assert chart.summary.value, chart.name
+
+
+def test_prohibited_levels_are_flagged_with_the_regime(shipped):
+    regime = shipped.game.scenario.autonomy.legal_regime
+    labels = dict((value, label) for label, value in shipped.controls.autonomy.choice.options)
+    for level in shipped.game.view().prohibited_levels:
+        assert "PROHIBITED" in labels[level] and regime.name in labels[level]
+    assert html.escape(regime.name) in shipped.controls.autonomy.regime.value
+    assert html.escape(regime.description) in shipped.controls.autonomy.regime.value
+
+
+def test_every_control_has_a_visible_label_and_a_tooltip(shipped):
+    controls = list(shipped.controls.inputs()) + [
+        shipped.end_turn_button,
+        shipped.forecast_button,
+        shipped.undo_button,
+        shipped.files.filename,
+        shipped.files.save,
+        shipped.files.load,
+        shipped.meter.bar,
+    ]
+    for control in controls:
+        assert control.description.strip(), control
+        assert control.tooltip and control.tooltip.strip(), control.description
+        if not isinstance(control, widgets.Button):
+            assert control.style.description_width == "initial", control.description  # never cut short
+
+
+def test_orders_written_into_the_controls_read_back_the_same():
+    dashboard = play("gulf_depletion", mode="expected")
+    orders = dashboard.game.orders()
+    orders.production = {"ew": 150.0, "strike_drone": 20.0}
+    orders.capacity = {"interceptor_drone": 40.0, "gun": 2.0}
+    orders.imports = {"nasams": 3.0}
+    orders.doctrine = {
+        "ballistic_missile": [{"item": "pac3", "shots": 2}],
+        "attack_drone": [{"item": "ew", "shots": 1}, {"item": "gun", "shots": 4}, {"item": "nasams", "shots": 1}],
+    }
+    orders.strikes = {"strike_drone": {"launch_sites": 5.0, "logistics": 3.0}}
+    orders.autonomy = "terminal_autonomy"
+    orders.adaptation = "wartime"
+    orders.train_operators = 7
+    dashboard.controls.write(orders)
+    read = dashboard.controls.read()
+    assert read.doctrine["attack_drone"][1].item == "gun" and read.doctrine["attack_drone"][1].shots == 4
+    expected = Orders.from_dict(orders.to_dict())
+    assert read == expected
+    assert dashboard.meter.total == pytest.approx(sum(dashboard.game.costs(expected).values()))
+
+
+def test_doctrine_order_and_blank_slots():
+    dashboard = play("tutorial")
+    (first, first_shots), (second, second_shots) = dashboard.controls.doctrine.threats["attack_drone"].slots
+    assert first.value == "sam_missile" and second.value == NO_LAYER and second_shots.disabled
+    first.value = NO_LAYER
+    second.value = "interceptor_drone"
+    second_shots.value = 3
+    assert dashboard.controls.read().doctrine == {"attack_drone": [Layer("interceptor_drone", 3)]}
+    second.value = NO_LAYER
+    assert dashboard.controls.read().doctrine == {"attack_drone": []}
+    # the same type twice: the engine's words, not the UI's
+    first.value = second.value = "sam_missile"
+    assert dashboard.problems.problems == dashboard.game.check(dashboard.controls.read())
+    assert any("listed twice" in p for p in dashboard.problems.problems)
+    assert dashboard.end_turn_button.disabled
+
+
+def test_shots_above_a_types_limit_are_the_engines_to_refuse():
+    dashboard = play("tutorial")
+    choice, shots = dashboard.controls.doctrine.threats["attack_drone"].slots[0]
+    choice.value = "interceptor_drone"
+    shots.value = 3  # interceptor drones allow 3
+    choice.value = "sam_missile"  # missiles allow 2: the 3 stays, and the engine explains
+    assert shots.value == 3
+    assert dashboard.problems.problems == [
+        "Doctrine against One-way attack drone (Shahed class): 3 shots per target with High-end interceptor missile; allowed 1 to 2."
+    ]
+    shots.value = 2
+    assert shots.max == 2 and not dashboard.end_turn_button.disabled
+
+
+def test_strikes_beyond_reach_are_not_offered_and_prohibited_levels_refused():
+    dashboard = play("eastern_front", mode="expected")
+    assert set(g for item, g in dashboard.controls.strikes.boxes if item == "fpv") == {"logistics"}
+    assert "out of reach" in dashboard.controls.strikes.widget.children[1].children[0].value
+    dashboard.controls.autonomy.choice.value = "full_autonomy"
+    assert any("prohibited" in p for p in dashboard.problems.problems)
+    assert dashboard.end_turn_button.disabled
+
+
+def test_strike_plan_is_played(strike_scenario):
+    dashboard = play(strike_scenario, mode="expected")
+    dashboard.controls.strikes.boxes[("fpv", "production")].value = 100
+    dashboard.controls.strikes.boxes[("fpv", "launch_sites")].value = 50
+    assert dashboard.controls.read().strikes == {"fpv": {"production": 100.0, "launch_sites": 50.0}}
+    assert not dashboard.end_turn_button.disabled, dashboard.problems.problems
+    dashboard.end_turn_button.click()
+    assert dashboard.game.history.loc[1, "strike_sorties_units"] == 150
+    # 10 operators fly 20 sorties each at remote piloting: 250 is beyond them, in the engine's words
+    dashboard.controls.strikes.boxes[("fpv", "production")].value = 200
+    assert any("operators can fly 200" in p for p in dashboard.problems.problems), dashboard.problems.problems
+
+
+def test_capacity_arrival_turn_shown_is_when_it_arrives():
+    """The label's arrival turn agrees with the engine: lines ordered now add capacity then."""
+    dashboard = play("tutorial", mode="expected")
+    row = dashboard.controls.items["interceptor_drone"]
+    assert "usable from turn 3" in row.capacity_note.value  # 60-day lead, 30-day turns
+    assert "delivery usable from turn 2" in row.imports_note.value  # 30-day delay
+    row.capacity.value = 100
+    dashboard.end_turn_button.click()
+    dashboard.controls.items["interceptor_drone"].capacity.value = 0
+    reference = Game("tutorial", mode="expected")  # the same game without the new lines
+    reference.play_turn(reference.orders())
+
+    def capacity(game):
+        return game.view().capacity_units_per_turn["interceptor_drone"]
+
+    assert capacity(dashboard.game) == capacity(reference), "not yet at turn 2"
+    assert "usable from turn 4" in row.capacity_note.value
+    dashboard.end_turn_button.click()
+    reference.play_turn(reference.orders())
+    assert dashboard.game.turn == 3
+    assert capacity(dashboard.game) - capacity(reference) == pytest.approx(100, rel=0.05), "arrived for turn 3"
+
+
+def test_training_and_cycle_labels_use_the_engines_numbers():
+    dashboard = play("tutorial")
+    labels = [label for label, _ in dashboard.controls.cycle.choice.options]
+    assert labels[1] == "Wartime cadence: patches in 30 days (~1 turns), $2.0M a turn"
+    assert "$50.0k each" in dashboard.controls.training.note.value
+    assert "usable from turn 3" in dashboard.controls.training.note.value
+    dashboard.controls.cycle.choice.value = "wartime"
+    dashboard.controls.training.box.value = 4
+    assert dashboard.game.costs(dashboard.controls.read())["development"] == 2_000_000
+    assert "$2.2M" in dashboard.meter.text.value

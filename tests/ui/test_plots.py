@@ -1,0 +1,129 @@
+"""Plots update in place, reach a view created later (Voilà), and say their key figure in words."""
+
+from __future__ import annotations
+
+import math
+
+import bokeh.io
+import pytest
+import bokeh.resources
+from bokeh.models import GlyphRenderer
+from jupyter_bokeh.widgets import BokehModel
+
+from wargame import charts
+from wargame.ui import play
+
+from .helpers import bundle_data, set_layered_doctrine
+
+# a button callback that raises fails the test (ipywidgets would only print it)
+pytestmark = pytest.mark.usefixtures("callback_errors_fail_the_test")
+
+OKABE_ITO = {"#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"}
+
+
+def test_play_loads_bokehjs_inline_each_time(monkeypatch):
+    calls = []
+    monkeypatch.setattr(bokeh.io, "output_notebook", lambda *args, **kwargs: calls.append((args, kwargs)))
+    play("tutorial")
+    play("tutorial")
+    assert len(calls) == 2
+    for args, kwargs in calls:
+        resources = args[0] if args else kwargs["resources"]
+        assert resources.mode == "inline" and kwargs.get("hide_banner") is True
+
+
+def test_plots_are_bokeh_widgets_with_a_summary(expected_dashboard):
+    assert expected_dashboard.fan.charts == {}, "fan charts are made on the first forecast"
+    expected_dashboard.forecast_button.click()
+    charts_shown = {**expected_dashboard.plots.charts, **expected_dashboard.fan.charts}
+    assert len(charts_shown) == 7
+    assert set(expected_dashboard.plots.charts) == {"cost_exchange", "stock", "production", "layers"}
+    for chart in charts_shown.values():
+        assert isinstance(chart.model, BokehModel)
+        assert chart.model in chart.widget.children and chart.summary in chart.widget.children
+        assert chart.summary.value.strip(), chart.name
+
+
+def test_end_turn_updates_every_plot_in_place(expected_dashboard):
+    dashboard = expected_dashboard
+    plots = dashboard.plots.charts
+    sources_before = {name: chart.source for name, chart in plots.items()}
+    set_layered_doctrine(dashboard)
+    dashboard.end_turn_button.click()
+    history, scenario, report = dashboard.game.history, dashboard.game.scenario, dashboard.game.reports[-1]
+
+    assert {name: chart.source for name, chart in plots.items()} == sources_before, "the same sources, new data"
+    expected = {
+        "cost_exchange": charts.cost_exchange_data(history),
+        "stock": charts.stock_data(history, scenario),
+        "production": charts.production_data(history, scenario),
+        "layers": charts.layers_data(report, scenario),
+    }
+    for name, data in expected.items():
+        assert dict(plots[name].source.data) == data, name
+        assert bundle_data(plots[name]) == data, f"{name}: a view created now (Voilà) would miss the new data"
+    # GAME.md's worked example: drones 2 shots then missiles, 100 drones at $35,000
+    assert plots["cost_exchange"].source.data["cost_exchange_ratio"] == [pytest.approx(41_660_000 / 3_500_000)]
+    assert plots["stock"].source.data["stock_sam_missile_units"] == [60, pytest.approx(60 - 10.24)]
+    assert plots["layers"].source.data["downed"] == [pytest.approx(89.76), pytest.approx(9.216)]
+    # the layer labels are the plot's categories: they follow the data for new views too
+    assert list(plots["layers"].figure.y_range.factors) == plots["layers"].source.data["label"][::-1]
+
+    assert "11.9 : 1" in plots["cost_exchange"].summary.value
+    assert "$41.7M" in plots["cost_exchange"].summary.value
+    assert "runway" in plots["stock"].summary.value and "4.9 turns" in plots["stock"].summary.value
+    assert "89.76 downed" in plots["layers"].summary.value
+
+
+def test_fan_chart_uses_okabe_ito_colours_and_names_its_bands(expected_dashboard):
+    expected_dashboard.forecast_button.click()
+    assert set(expected_dashboard.fan.charts) == {"damage_usd", "leaked_real_units", "money_end_usd"}
+    for metric, chart in expected_dashboard.fan.charts.items():
+        renderers = [r for r in chart.figure.renderers if isinstance(r, GlyphRenderer)]
+        names = {r.name for r in renderers}
+        assert {"forecast_5_95", "forecast_25_75", "forecast_median"} <= names
+        for renderer in renderers:
+            glyph = renderer.glyph
+            for attribute in ("fill_color", "line_color"):
+                colour = getattr(glyph, attribute, None)
+                if isinstance(colour, str):
+                    assert colour.upper() in {c.upper() for c in OKABE_ITO}, (metric, renderer.name, colour)
+        legend = chart.figure.legend[0]
+        labels = [item.label["value"] for item in legend.items]
+        assert labels == ["90% of futures (5–95%)", "Half of futures (25–75%)", "Median"]
+
+
+def _range_in_bundle(chart, bokeh_range) -> dict:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("id") == bokeh_range.id and "type" in node:
+                found.append(node.get("attributes", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(chart.model.render_bundle["docs_json"])
+    return next((attributes for attributes in found if attributes), {})
+
+
+def test_bounds_the_browser_wrote_back_do_not_freeze_the_axes(expected_dashboard):
+    """A browser view computes an auto range's bounds and writes them back into the Python
+    models; re-sending the figure with those bounds (update_from_model) would pin the axes to
+    the old data (seen in Voilà: the first turn's point off the plot). The dashboard resets
+    them to the figure's own before re-sending."""
+    chart = expected_dashboard.plots.charts["cost_exchange"]
+    y_range = chart.figure.y_range
+    assert math.isnan(y_range.start) and math.isnan(y_range.end)  # unset: bokeh 3 computes them
+    y_range.start, y_range.end = 0.08, 12.6  # as the browser writes back for an empty plot
+    expected_dashboard.end_turn_button.click()
+    assert math.isnan(y_range.start) and math.isnan(y_range.end)
+    attributes = _range_in_bundle(chart, y_range)
+    assert attributes.get("start") != 0.08 and attributes.get("end") != 12.6, attributes
+    # bounds a chart sets itself are kept
+    stock = expected_dashboard.plots.charts["stock"]
+    assert stock.figure.y_range.start == 0
+    assert _range_in_bundle(stock, stock.figure.y_range)["start"] == 0

@@ -1,0 +1,220 @@
+"""Order controls built from the scenario's catalogue: read them into Orders, write Orders in.
+
+Nothing here is specific to a scenario: every box, label and limit comes from the scenario
+and from what the game shows the player (``Game.view()``); prices come from ``Game.costs``.
+The controls never judge orders: ``Game.check`` does (see ``dashboard.py``).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..orders import Orders
+from .doctrine import DoctrineEditor, StrikePlan
+from .inputs import put, set_limit, whole_box
+from .policy import AutonomyPicker, CyclePicker, TrainingBox
+from .text import escape, money, sourced, sourced_note, units, whole
+from .timing import lead_turns, usable_from
+
+ROLE_NAMES = {
+    "interceptor_missile": "interceptor missile",
+    "interceptor_drone": "interceptor drone",
+    "gun": "gun",
+    "electronic_warfare": "electronic warfare",
+    "laser": "laser",
+    "strike_drone": "strike drone",
+}
+
+
+def unit_price(game, **amounts) -> float:
+    """The engine's price of one unit of an order, e.g. ``unit_price(game, imports={item: 1})``."""
+    category = "capacity" if "joint_capacity" in amounts else next(iter(amounts))
+    return game.costs(Orders(**amounts))[category]
+
+
+class ItemOrders:
+    """Build, add capacity, import and add joint lines for one catalogue item."""
+
+    def __init__(self, item: str, scenario):
+        spec = scenario.catalogue[item]
+        self.item, self.spec, self.scenario = item, spec, scenario
+        cost_note = sourced_note(spec.unit_cost_usd)
+        self.heading = widgets.HTML(
+            f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
+            + (f"<br><small>{escape(spec.description)}</small>" if spec.description else ""),
+            tooltip=cost_note or f"Unit cost of {spec.name}",
+        )
+        self.status = widgets.HTML()
+        self.production = whole_box(
+            f"Build {spec.name}",
+            f"Units of {spec.name} to build on your own lines this turn: at most this turn's capacity; "
+            "paid now, delivered next turn.",
+        )
+        self.production_note = widgets.HTML()
+        self.capacity = whole_box(
+            f"Add capacity for {spec.name}",
+            f"Units per turn of new domestic production capacity for {spec.name}: paid now, "
+            f"producing after a lead time of {spec.capacity_lead_time_days} days.",
+        )
+        self.capacity_note = widgets.HTML()
+        rows = [self.heading, self.status, self.production, self.production_note, self.capacity, self.capacity_note]
+        self.imports = self.imports_note = self.joint = self.joint_note = None
+        if spec.imports is not None:
+            self.imports = whole_box(
+                f"Import {spec.name}",
+                f"Units of {spec.name} bought abroad: at most what the market offers this turn; "
+                f"{spec.imports.price_premium:.0%} price premium; delivered after {spec.imports.delay_days} days."
+                + (f" {spec.imports.source}" if spec.imports.source else ""),
+            )
+            self.imports_note = widgets.HTML()
+            rows += [self.imports, self.imports_note]
+        if spec.joint_production is not None:
+            joint = spec.joint_production
+            self.joint = whole_box(
+                f"Joint capacity for {spec.name} with {joint.partner}",
+                f"Units per turn of capacity built with {joint.partner}: a line costs {joint.capacity_cost_factor:g}x "
+                f"a domestic one, produces after {joint.lead_time_days} days, and builds units for "
+                f"{joint.unit_cost_factor:g}x the unit cost." + (f" {joint.source}" if joint.source else ""),
+            )
+            self.joint_note = widgets.HTML()
+            rows += [self.joint, self.joint_note]
+        self.widget = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="2px"))
+
+    def inputs(self) -> list:
+        return [box for box in (self.production, self.capacity, self.imports, self.joint) if box is not None]
+
+    def refresh(self, game, view) -> None:
+        spec, item, turn, turns = self.spec, self.item, view.turn, view.turns
+        days = self.scenario.turn_length_days
+        capacity = view.capacity_units_per_turn[item]
+        self.status.value = (
+            f"On hand {units(view.stock_units[item])}; capacity {units(round(capacity, 2))} a turn; "
+            f"on order {units(view.on_order_units[item])}."
+        )
+        set_limit(self.production, whole(capacity), disable_at_zero=True)
+        self.production_note.value = (
+            f"<small>At most {whole(capacity)} this turn; {money(unit_price(game, production={item: 1}))} each "
+            f"on your lines; {usable_from(turn, 1, turns).replace('usable', 'delivered, usable')}.</small>"
+        )
+        lead = lead_turns(spec.capacity_lead_time_days, days)
+        self.capacity_note.value = (
+            f"<small>{money(unit_price(game, capacity={item: 1}))} per unit a turn of capacity; "
+            f"new lines ordered now: {usable_from(turn, lead, turns)}.</small>"
+        )
+        if self.imports is not None:
+            available = view.import_available_units[item]
+            set_limit(self.imports, whole(available))
+            delay = lead_turns(spec.imports.delay_days, days)
+            self.imports_note.value = (
+                f"<small>The market offers {units(available)} this turn at "
+                f"{money(unit_price(game, imports={item: 1}))} each (unit cost +{spec.imports.price_premium:.0%}); "
+                f"delivery {usable_from(turn, delay, turns)}.</small>"
+            )
+        if self.joint is not None:
+            joint = spec.joint_production
+            lead = lead_turns(joint.lead_time_days, days)
+            self.joint_note.value = (
+                f"<small>With {escape(joint.partner)}: {money(unit_price(game, joint_capacity={item: 1}))} per unit a turn "
+                f"of capacity; {usable_from(turn, lead, turns)}; units from joint lines cost "
+                f"{joint.unit_cost_factor:g}x.</small>"
+            )
+
+
+class OrderControls:
+    """Every order control of a scenario, in tabs; ``read()`` gives Orders, ``write(orders)`` sets them."""
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.items = {item: ItemOrders(item, scenario) for item in scenario.catalogue}
+        self.doctrine = DoctrineEditor(scenario)
+        self.strikes = StrikePlan(scenario)
+        self.autonomy = AutonomyPicker(scenario)
+        self.cycle = CyclePicker(scenario)
+        self.training = TrainingBox(scenario)
+        sections = [
+            ("Build and buy", widgets.VBox([row.widget for row in self.items.values()])),
+            ("Doctrine", self.doctrine.widget),
+            ("Strike plan", self.strikes.widget),
+            ("Autonomy", self.autonomy.widget),
+            ("Adapt and train", widgets.VBox([self.cycle.widget, self.training.widget])),
+        ]
+        self.widget = widgets.Tab(children=[w for _, w in sections], titles=[t for t, _ in sections])
+        self._listeners: list = []
+        self._quiet = False
+        for control in self.inputs():
+            control.observe(self._changed, names="value")
+
+    # --- reading and writing ---------------------------------------------------------------------
+
+    def inputs(self) -> list:
+        """Every widget a student sets, in display order."""
+        boxes = [box for row in self.items.values() for box in row.inputs()]
+        return boxes + self.doctrine.inputs() + self.strikes.inputs() + self.autonomy.inputs() + self.cycle.inputs() + self.training.inputs()
+
+    def read(self) -> Orders:
+        def amounts(get) -> dict:
+            return {item: float(get(row).value) for item, row in self.items.items() if get(row) is not None and get(row).value}
+
+        return Orders(
+            production=amounts(lambda row: row.production),
+            capacity=amounts(lambda row: row.capacity),
+            joint_capacity=amounts(lambda row: row.joint),
+            imports=amounts(lambda row: row.imports),
+            doctrine=self.doctrine.read(),
+            strikes=self.strikes.read(),
+            autonomy=self.autonomy.read(),
+            adaptation=self.cycle.read(),
+            train_operators=self.training.read(),
+        )
+
+    def write(self, orders: Orders) -> None:
+        """Show these orders in the controls (then tell listeners once)."""
+        self._quiet = True
+        try:
+            for item, row in self.items.items():
+                put(row.production, orders.production.get(item, 0))
+                put(row.capacity, orders.capacity.get(item, 0))
+                if row.imports is not None:
+                    put(row.imports, orders.imports.get(item, 0))
+                if row.joint is not None:
+                    put(row.joint, orders.joint_capacity.get(item, 0))
+            self.doctrine.write(orders.doctrine)
+            self.strikes.write(orders.strikes)
+            self.autonomy.write(orders.autonomy)
+            self.cycle.write(orders.adaptation)
+            self.training.write(orders.train_operators)
+        finally:
+            self._quiet = False
+        self._notify()
+
+    def refresh(self, game) -> None:
+        """Limits, prices and notes for the turn about to be played."""
+        view = game.view()
+        self._quiet = True
+        try:
+            for row in self.items.values():
+                row.refresh(game, view)
+            self.strikes.refresh(view)
+            self.autonomy.refresh(view)
+            self.cycle.refresh(game, view)
+            self.training.refresh(game, view)
+        finally:
+            self._quiet = False
+
+    def set_disabled(self, disabled: bool) -> None:
+        """Freeze every control (the game is over), or free them again."""
+        for control in self.inputs():
+            control.disabled = disabled
+
+    # --- change notification ----------------------------------------------------------------------
+
+    def on_change(self, callback) -> None:
+        self._listeners.append(callback)
+
+    def _changed(self, change) -> None:
+        if not self._quiet:
+            self._notify()
+
+    def _notify(self) -> None:
+        for callback in self._listeners:
+            callback()

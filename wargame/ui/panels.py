@@ -1,0 +1,176 @@
+"""Panels that show the game: the header, the cost meter, the problems, the lessons, files.
+
+Every figure shown is read from the game (``view()``, ``costs()``, ``check()``, the turn
+reports); nothing is computed here but layout.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .text import LABEL_STYLE, escape, money, percent, table, units
+
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "sky": "#56B4E9",
+}
+
+
+class Header:
+    """Turn k of N, money, the intelligence estimate of the next raid, the turn's narrative."""
+
+    def __init__(self):
+        self.widget = widgets.HTML()
+
+    def refresh(self, game) -> None:
+        scenario = game.scenario
+        title = f"<h3 style='margin:4px 0'>{escape(scenario.title)}</h3>"
+        if game.is_over:
+            self.widget.value = (
+                title + f"<p><b>The game is over</b>: all {scenario.turns} turns played. "
+                f"Money left: <b>{money(game.view().money_usd)}</b>. The after-action report is below.</p>"
+            )
+            return
+        view = game.view()
+        threats = scenario.adversary.threats
+        estimate = table(
+            ["threat class", "expected next raid (units)", "cost to the adversary, each"],
+            [
+                [escape(threats[t].name), f"{low:,.0f} to {high:,.0f}", money(float(threats[t].unit_cost_usd.value))]
+                for t, (low, high) in view.raid_estimate_units.items()
+            ],
+            caption="Intelligence estimate of this turn's raid",
+        )
+        narrative = scenario.narrative.get(view.turn)
+        story = f"<blockquote style='margin:4px 0 4px 8px'>{escape(narrative)}</blockquote>" if narrative else ""
+        lines = [
+            f"<b>Turn {view.turn} of {view.turns}</b> ({scenario.turn_length_days} days a turn)",
+            f"Money available: <b>{money(view.money_usd)}</b> (income {money(view.income_usd_per_turn)} a turn)",
+            f"Operators: {units(view.operators)}; enemy jamming: {percent(view.jamming_intensity)} of full",
+        ]
+        if view.countermeasures:
+            names = [scenario.catalogue[i].name if i in scenario.catalogue else i for i in view.countermeasures]
+            lines.append(f"<span style='color:{OKABE_ITO['vermillion']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
+        self.widget.value = title + "<br>".join(lines) + story + estimate
+
+
+class CostMeter:
+    """What the orders on screen cost, by category, against the money available."""
+
+    def __init__(self):
+        self.bar = widgets.FloatProgress(
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            description="Spend vs money",
+            tooltip="What these orders cost, as a share of the money available this turn",
+            style={**LABEL_STYLE, "bar_color": OKABE_ITO["blue"]},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.text = widgets.HTML()
+        self.widget = widgets.VBox([self.bar, self.text])
+        self.total = 0.0
+        self.money = 0.0
+
+    def show(self, costs: dict[str, float] | None, money_available: float) -> None:
+        self.money = money_available
+        if costs is None:
+            self.total = float("nan")
+            self.text.value = "<i>The cost cannot be computed until the orders below are fixed.</i>"
+            self.bar.value = 0.0
+            return
+        self.total = sum(costs.values())
+        over = self.total > money_available + 1e-6
+        self.bar.max = max(money_available, 1.0)
+        self.bar.value = min(self.total, self.bar.max)
+        self.bar.style.bar_color = OKABE_ITO["vermillion"] if over else OKABE_ITO["blue"]
+        parts = ", ".join(f"{category} {money(cost)}" for category, cost in costs.items() if cost)
+        verdict = (
+            f"<b style='color:{OKABE_ITO['vermillion']}'>over budget</b>"
+            if over
+            else f"{money(money_available - self.total)} left"
+        )
+        self.text.value = (
+            f"Orders cost <b>{money(self.total)}</b> of {money(money_available)} available ({verdict})."
+            + (f"<br><small>{escape(parts)}</small>" if parts else "")
+        )
+
+
+class ProblemsPanel:
+    """The engine's own words on what to change; empty when the orders can be played."""
+
+    def __init__(self):
+        self.widget = widgets.HTML()
+        self.problems: list[str] = []
+
+    def show(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        if not problems:
+            self.widget.value = f"<span style='color:{OKABE_ITO['green']}'>&#10003; These orders can be played.</span>"
+            return
+        items = "".join(f"<li>{escape(p)}</li>" for p in problems)
+        self.widget.value = (
+            f"<div role='alert' style='border-left:4px solid {OKABE_ITO['vermillion']};padding-left:8px'>"
+            f"<b>Change these before ending the turn:</b><ul>{items}</ul></div>"
+        )
+
+
+class LessonsPanel:
+    """The last turn's report and its lessons (each with its 'explain' details)."""
+
+    def __init__(self):
+        self.widget = widgets.HTML("<i>Lessons appear here after each turn.</i>")
+
+    def show(self, report) -> None:
+        if report is None:
+            self.widget.value = "<i>Lessons appear here after each turn.</i>"
+            return
+        lessons = getattr(report, "lessons", [])
+        intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({len(lessons)} lessons)</h4>"
+        self.widget.value = intro + report._repr_html_()
+
+
+class Status:
+    """One line of news: 'Working…', what just happened, or an error in words."""
+
+    def __init__(self):
+        self.widget = widgets.HTML()
+        self.text = ""
+
+    def say(self, text: str, error: bool = False) -> None:
+        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        role = "alert" if error else "status"
+        self.text = text
+        self.widget.value = f"<span role='{role}' style='color:{colour}'>{html.escape(text)}</span>"
+
+
+class FilesPanel:
+    """A file name, Save and Load."""
+
+    def __init__(self, default_name: str):
+        self.filename = widgets.Text(
+            value=default_name,
+            description="Save file",
+            tooltip="Name of the JSON file to save the game to or load it from (in the notebook's folder)",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.save = widgets.Button(description="Save", icon="save", tooltip="Save the game (every turn's orders) as JSON")
+        self.load = widgets.Button(description="Load", icon="folder-open", tooltip="Load a saved game, replacing this one")
+        self.save_report = widgets.Button(
+            description="Save report",
+            icon="file-text",
+            disabled=True,
+            tooltip="At the end of the game: save the after-action report as one HTML file (same name, .html) that opens offline",
+        )
+        self.message = widgets.HTML()
+        self.widget = widgets.VBox([widgets.HBox([self.filename, self.save, self.load, self.save_report]), self.message])
+
+    def say(self, text: str, error: bool = False) -> None:
+        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        self.message.value = f"<span role='{'alert' if error else 'status'}' style='color:{colour}'>{html.escape(text)}</span>"

@@ -1,0 +1,231 @@
+"""Plots in the dashboard: bokeh figures from ``wargame.charts``, wrapped as widgets, refreshed in place.
+
+A refresh assigns new data to each chart's ``ColumnDataSource`` (from the charts' data
+functions), then calls ``update_from_model`` on the ``BokehModel`` widget so that a view
+created later (Voilà renders after the notebook has run) gets the current data too. Each plot
+has its key figure written beside it in words (the charts' ``*_summary``).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, Legend, NumeralTickFormatter
+from bokeh.plotting import figure
+from jupyter_bokeh.widgets import BokehModel
+
+from .. import charts
+from ..lessons.metrics import stockpile_table
+from .text import escape, money, units
+
+FAN_QUANTILES = ("5%", "25%", "50%", "75%", "95%")
+FAN_COLUMNS = ("turn", "q05", "q25", "q50", "q75", "q95")
+
+
+class Chart:
+    """One bokeh figure as a widget, its data source, and a sentence with its key figure."""
+
+    def __init__(self, name: str, data: dict, build):
+        self.name = name
+        self.source = ColumnDataSource(data=dict(data))
+        self.figure = build(self.source)
+        # the bounds each auto range was built with (usually none): the browser computes the
+        # bounds and writes them back into these models, and a figure re-sent with those stale
+        # bounds would stop following its data (see ``update``)
+        self._auto_ranges = [(r, r.start, r.end) for r in self.figure.select({"type": DataRange1d})]
+        self.model = BokehModel(self.figure, layout=widgets.Layout(width="100%", min_height="320px"))
+        self.summary = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([self.model, self.summary], layout=widgets.Layout(width="100%", min_width="0"))
+
+    def update(self, data: dict, summary: str) -> None:
+        self.summary.value = f"<p class='wargame-chart-summary' aria-live='polite'>{summary}</p>"
+        if dict(self.source.data) == dict(data):
+            return  # nothing new to draw: spare re-sending the figure
+        self.source.data = dict(data)
+        if isinstance(self.figure.y_range, FactorRange) and "label" in data:
+            # category labels follow the data (in the browser a callback does it; here for new views)
+            self.figure.y_range.factors = list(data["label"])[::-1]
+        for auto, start, end in self._auto_ranges:
+            if not _same(auto.start, start):
+                auto.start = start
+            if not _same(auto.end, end):
+                auto.end = end
+        self.model.update_from_model(self.figure)
+
+
+def _same(a, b) -> bool:
+    """Equal bounds, where an unset bound (NaN in bokeh 3) equals another unset one."""
+    return a == b or (a != a and b != b)
+
+
+def _runway_text(history, scenario) -> str:
+    if history.empty:
+        return ""
+    rows = stockpile_table(history, scenario)
+    parts = []
+    for _, row in rows.iterrows():
+        runway = row["runway_turns"]
+        when = "not running down at this rate" if runway == float("inf") else f"{runway:.1f} turns of runway"
+        parts.append(f"{escape(row['name'])}: {units(round(row['stock_units'], 2))} left, {when}")
+    return " Runway at last turn's burn: " + "; ".join(parts) + "."
+
+
+class PlotPanel:
+    """Cost exchange, stock and runway, production against consumption, and the last raid's layers."""
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        empty = _empty_history()
+        self.charts = {
+            "cost_exchange": Chart("cost_exchange", charts.cost_exchange_data(empty), charts.cost_exchange_figure),
+            "stock": Chart("stock", charts.stock_data(empty, scenario), lambda s: charts.stock_figure(s, scenario)),
+            "production": Chart(
+                "production", charts.production_data(empty, scenario), lambda s: charts.production_figure(s, scenario)
+            ),
+            "layers": Chart("layers", {c: [] for c in charts.LAYER_COLUMNS}, charts.layers_figure),
+        }
+        self.widget = widgets.GridBox(
+            [chart.widget for chart in self.charts.values()],
+            layout=widgets.Layout(grid_template_columns="repeat(auto-fit, minmax(420px, 1fr))", grid_gap="8px", width="100%"),
+        )
+
+    def refresh(self, game) -> None:
+        history, scenario = game.history, self.scenario
+        self.charts["cost_exchange"].update(charts.cost_exchange_data(history), escape(charts.cost_exchange_summary(history)))
+        self.charts["stock"].update(
+            charts.stock_data(history, scenario),
+            escape(charts.stock_summary(history, scenario)) + _runway_text(history, scenario),
+        )
+        self.charts["production"].update(
+            charts.production_data(history, scenario), escape(charts.production_summary(history, scenario))
+        )
+        if game.reports:
+            report = game.reports[-1]
+            self.charts["layers"].update(charts.layers_data(report, scenario), escape(charts.layers_summary(report, scenario)))
+        else:
+            self.charts["layers"].update(
+                {c: [] for c in charts.LAYER_COLUMNS}, "No turn has been played yet, so no layer has fired."
+            )
+
+
+def _empty_history():
+    import pandas as pd
+
+    return pd.DataFrame(columns=["turn"]).set_index("turn")
+
+
+# --- the forecast fan chart -------------------------------------------------------------------
+
+FAN_METRICS = (
+    ("damage_usd", "Cumulative damage", "US dollars", money, "$0.[0]a"),
+    ("leaked_real_units", "Cumulative real threats that got through", "Units", lambda v: units(round(v, 1)), "0,0"),
+    ("money_end_usd", "Money at the end of each turn", "US dollars", money, "$0.[0]a"),
+)
+
+
+def fan_data(forecast, metric: str) -> dict[str, list]:
+    """The quantile bands of one forecast metric by turn, as columns for a fan chart."""
+    if forecast is None:
+        return {c: [] for c in FAN_COLUMNS}
+    band = forecast.band(metric)
+    data = {"turn": [int(t) for t in band.index]}
+    for column, quantile in zip(FAN_COLUMNS[1:], FAN_QUANTILES):
+        data[column] = [float(v) for v in band[quantile]]
+    return data
+
+
+def fan_figure(source, metric: str, title: str, y_label: str, tick_format: str):
+    """5–95% and 25–75% bands of the futures, and their median, by turn (Okabe–Ito colours)."""
+    p = figure(
+        name=f"forecast_{metric}_figure",
+        title=title,
+        height=340,
+        sizing_mode="stretch_width",
+        tools="save",
+        toolbar_location="right",
+        x_axis_label="Turn",
+        y_axis_label=y_label,
+    )
+    p.toolbar.logo = None
+    p.xaxis.ticker.min_interval = 1
+    p.xaxis.formatter = NumeralTickFormatter(format="0")
+    p.yaxis.formatter = NumeralTickFormatter(format=tick_format)
+    outer = p.varea("turn", "q05", "q95", source=source, fill_color=charts.PALETTE[5], fill_alpha=0.35, name="forecast_5_95")
+    inner = p.varea("turn", "q25", "q75", source=source, fill_color=charts.PALETTE[0], fill_alpha=0.45, name="forecast_25_75")
+    median = p.line("turn", "q50", source=source, line_color=charts.PALETTE[6], line_width=2.5, name="forecast_median")
+    points = p.scatter("turn", "q50", source=source, size=7, color=charts.PALETTE[6], name="forecast_median_points")
+    p.add_layout(
+        Legend(
+            items=[("90% of futures (5–95%)", [outer]), ("Half of futures (25–75%)", [inner]), ("Median", [median, points])],
+            location="top_left",
+            label_text_font_size="11px",
+        ),
+        "below",
+    )
+    p.add_tools(
+        HoverTool(
+            renderers=[points],
+            tooltips=[("Turn", "@turn"), ("5%", f"@q05{{{tick_format}}}"), ("Median", f"@q50{{{tick_format}}}"), ("95%", f"@q95{{{tick_format}}}")],
+        )
+    )
+    return p
+
+
+def fan_summary(data: dict, title: str, fmt) -> str:
+    if not data["turn"]:
+        return f"{title}: press Forecast to see the range of futures."
+    k = len(data["turn"]) - 1
+    return (
+        f"{title}, by turn {data['turn'][k]}: median {fmt(data['q50'][k])}; half of the futures between "
+        f"{fmt(data['q25'][k])} and {fmt(data['q75'][k])}; 90% between {fmt(data['q05'][k])} and {fmt(data['q95'][k])}."
+    )
+
+
+class ForecastPanel:
+    """Fan charts of the futures of the current orders (``wargame.batch.forecast``).
+
+    The three figures are made on the first forecast (a dashboard that never forecasts does not
+    pay for them); later forecasts update them in place.
+    """
+
+    def __init__(self):
+        self.forecast = None
+        self.charts: dict[str, Chart] = {}
+        self.about = widgets.HTML(
+            "<i>Press Forecast to play many futures of this game with the orders on screen held to the end "
+            "(random draws, whatever the game's mode) and see the range of cumulative damage, threats that got "
+            "through, and money. Nothing in your game changes.</i>"
+        )
+        self.grid = widgets.GridBox(
+            [], layout=widgets.Layout(grid_template_columns="repeat(auto-fit, minmax(320px, 1fr))", grid_gap="8px")
+        )
+        self.widget = widgets.VBox([self.about, self.grid])
+
+    def _build(self) -> None:
+        if self.charts:
+            return
+        for metric, title, y_label, _, tick in FAN_METRICS:
+            self.charts[metric] = Chart(
+                f"forecast_{metric}", fan_data(None, metric), lambda s, m=metric, t=title, y=y_label, f=tick: fan_figure(s, m, t, y, f)
+            )
+        self.grid.children = [chart.widget for chart in self.charts.values()]
+
+    def show(self, forecast) -> None:
+        self._build()
+        self.forecast = forecast
+        for metric, title, _, fmt, _ in FAN_METRICS:
+            data = fan_data(forecast, metric)
+            self.charts[metric].update(data, escape(fan_summary(data, title, fmt)))
+        self.about.value = (
+            f"{forecast.runs} futures from turn {forecast.first_turn} with the orders on screen held to the end, "
+            f"computed in {forecast.seconds:.2f} s (random draws, whatever the game's mode). Nothing in your game changed."
+        )
+
+    def clear(self) -> None:
+        """Forget a forecast made before the game changed (its bands no longer apply)."""
+        self.forecast = None
+        if not self.charts:
+            return
+        for metric, title, _, fmt, _ in FAN_METRICS:
+            data = fan_data(None, metric)
+            self.charts[metric].update(data, escape(fan_summary(data, title, fmt)))
+        self.about.value = "<i>The game has changed since the last forecast: press Forecast again.</i>"

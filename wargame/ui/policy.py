@@ -1,0 +1,184 @@
+"""Autonomy level (with its trade-offs and the legal regime), development cycle, and training."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..orders import Orders
+from ..rules.adaptation import turns_to_patch
+from ..scenario.schema import AUTONOMY_LEVELS
+from .inputs import put, whole_box
+from .text import LABEL_STYLE, escape, money, percent, sourced, sourced_note, table, units
+from .timing import lead_turns, usable_from
+
+
+class AutonomyPicker:
+    """One autonomy level for strike drones; prohibited levels are flagged in their labels."""
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.autonomy = scenario.autonomy
+        self.levels = [level for level in AUTONOMY_LEVELS if level in self.autonomy.levels]
+        self.choice = widgets.RadioButtons(
+            options=[(self.autonomy.levels[level].name, level) for level in self.levels],
+            value=self.autonomy.default_level,
+            description="Autonomy level for strike drones",
+            tooltip=(
+                "Who decides a strike. More autonomy: higher hit rate under jamming and a faster kill chain, "
+                "but more misidentification and less accountability. Prohibited levels are marked."
+            ),
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.regime = widgets.HTML()
+        self.tradeoffs = widgets.HTML()
+        self.widget = widgets.VBox([self.regime, self.choice, self.tradeoffs])
+        self.prohibited: tuple[str, ...] = tuple(self.autonomy.legal_regime.prohibited_levels)
+        self._show(jamming=scenario.adversary.jamming_intensity)
+
+    def inputs(self) -> list:
+        return [self.choice]
+
+    def read(self) -> str:
+        return self.choice.value
+
+    def write(self, level: str) -> None:
+        values = [value for _, value in self.choice.options]
+        if level not in values:
+            self.choice.options = list(self.choice.options) + [(f"{level} (not in this scenario)", level)]
+        self.choice.value = level
+
+    def refresh(self, view) -> None:
+        self.prohibited = tuple(view.prohibited_levels)
+        self._show(view.jamming_intensity)
+
+    def _show(self, jamming: float) -> None:
+        current = self.choice.value
+        regime = self.autonomy.legal_regime
+        labels = []
+        for level in self.levels:
+            name = self.autonomy.levels[level].name
+            labels.append((f"{name} (PROHIBITED: {regime.name})" if level in self.prohibited else name, level))
+        extra = [(label, value) for label, value in self.choice.options if value not in self.levels]
+        if [label for label, _ in self.choice.options] != [label for label, _ in labels + extra]:
+            self.choice.options = labels + extra
+            self.choice.value = current  # changing options selects the first one: keep the student's choice
+        prohibited = ", ".join(self.autonomy.levels[l].name for l in self.prohibited if l in self.autonomy.levels) or "none"
+        self.regime.value = (
+            f"<b>Legal regime: {escape(regime.name)}</b>. {escape(regime.description)}<br>"
+            f"Prohibited now: <b>{escape(prohibited)}</b>. Each misidentification incident costs "
+            f"{escape(sourced(regime.incident_cost_usd))}."
+            + (f"<br><small>Source: {escape(regime.source)}</small>" if regime.source else "")
+        )
+        rows = []
+        for level in self.levels:
+            spec = self.autonomy.levels[level]
+            operators = (
+                f"1 per {spec.sorties_per_operator:g} sorties" if spec.sorties_per_operator else "none needed"
+            )
+            review = (
+                f"{spec.review_window_seconds:g} s" if spec.review_window_seconds is not None else "no human review"
+            )
+            note = sourced_note(spec.p_hit)
+            rows.append(
+                [
+                    f"<b>{escape(spec.name)}</b>" + (" <b style='color:#D55E00'>prohibited</b>" if level in self.prohibited else ""),
+                    escape(spec.description),
+                    f"<span title='{escape(note)}'>{escape(sourced(spec.p_hit, percent))}</span>",
+                    f"loses {percent(spec.jamming_sensitivity)} at full jamming",
+                    f"{spec.kill_chain_minutes:g} min",
+                    escape(sourced(spec.p_misidentification, lambda v: f"{100 * v:.3g}%")),
+                    operators,
+                    review,
+                ]
+            )
+        self.tradeoffs.value = table(
+            ["level", "who decides", "hit rate, no jamming", "under jamming", "kill chain", "misidentification", "operators", "review window"],
+            rows,
+            caption=f"Trade-offs of each level (jamming now: {percent(jamming)} of full)",
+        )
+
+
+class CyclePicker:
+    """The development cycle: how fast countermeasures are patched, and what that costs each turn."""
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.cycles = scenario.development_cycles
+        self.choice = widgets.RadioButtons(
+            options=[(self._label(cycle), cycle) for cycle in self.cycles],
+            value=scenario.default_development_cycle,
+            description="Development cycle (adaptation)",
+            tooltip=(
+                "How fast your engineers patch an adversary countermeasure, and what that cadence costs "
+                "every turn you hold it."
+            ),
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.status = widgets.HTML()
+        self.widget = widgets.VBox([self.choice, self.status])
+
+    def _label(self, cycle: str) -> str:
+        spec = self.cycles[cycle]
+        turns = int(turns_to_patch(0.0, spec.patch_days, self.scenario.turn_length_days))
+        return f"{spec.name}: patches in {spec.patch_days} days (~{turns} turns), {money(float(spec.cost_usd_per_turn.value))} a turn"
+
+    def inputs(self) -> list:
+        return [self.choice]
+
+    def read(self) -> str:
+        return self.choice.value
+
+    def write(self, cycle: str) -> None:
+        cycle = cycle or self.scenario.default_development_cycle
+        if cycle not in [value for _, value in self.choice.options]:
+            self.choice.options = list(self.choice.options) + [(f"{cycle} (not in this scenario)", cycle)]
+        self.choice.value = cycle
+
+    def refresh(self, game, view) -> None:
+        catalogue = self.scenario.catalogue
+        active = [catalogue[item].name if item in catalogue else item for item in view.countermeasures]
+        cm = self.scenario.adversary.countermeasures
+        about = f" {escape(cm.description)}" if cm is not None and cm.description else ""
+        if active:
+            text = f"Adversary countermeasures active against: <b>{escape(', '.join(active))}</b>.{about}"
+        elif cm is not None:
+            text = f"No countermeasure active. The adversary adapts from turn {cm.first_turn}, every {cm.interval_turns} turns.{about}"
+        else:
+            text = "The adversary does not adapt in this scenario."
+        sources = [f"{self.cycles[c].name}: {self.cycles[c].source}" for c in self.cycles if self.cycles[c].source]
+        self.status.value = text + (f"<br><small>Sources: {escape('; '.join(sources))}</small>" if sources else "")
+
+
+class TrainingBox:
+    """Operators to train this turn."""
+
+    def __init__(self, scenario):
+        training = scenario.training
+        self.scenario = scenario
+        self.box = whole_box(
+            "Operators to train",
+            f"Operators fly or supervise strike sorties. Training costs {money(float(training.cost_usd_per_operator.value))} "
+            f"each and takes {training.lead_time_days} days.",
+        )
+        self.note = widgets.HTML()
+        self.widget = widgets.VBox([self.box, self.note])
+
+    def inputs(self) -> list:
+        return [self.box]
+
+    def read(self) -> float:
+        return float(self.box.value)
+
+    def write(self, operators: float) -> None:
+        put(self.box, operators)
+
+    def refresh(self, game, view) -> None:
+        training = self.scenario.training
+        lead = lead_turns(training.lead_time_days, self.scenario.turn_length_days)
+        self.note.value = (
+            f"<small>You have {units(view.operators)} operators. "
+            f"{money(game.costs(Orders(train_operators=1))['training'])} each; trained now: "
+            f"{usable_from(view.turn, lead, view.turns)}.</small>"
+        )
