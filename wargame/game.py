@@ -31,7 +31,7 @@ from .rules.draws import make_draws
 from .rules.economy import order_costs
 from .rules.raid import expected_raid_size
 from .rules.record import Event
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, shipped_scenarios
 from .state import State, initial_state
 from .tables import Tables, tables_for
 
@@ -228,6 +228,8 @@ class Game:
         if self.is_over:
             raise GameOver(f"The game is over: all {self.scenario.turns} turns have been played.")
         orders = self.orders() if orders is None else orders.copy()
+        if not orders.adaptation:  # hand-written Orders() leave the cycle to the scenario's default
+            orders.adaptation = self.scenario.default_development_cycle
         arrays = orders_to_arrays(orders, self.tables)
         problems = problems_for_game(order_problems(self.state, arrays, self.tables))
         if problems:
@@ -290,7 +292,8 @@ class Game:
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scenario": {
                 "name": self.scenario.name,
-                "path": self.scenario.path,
+                # a shipped scenario is found by name; another by the file it came from
+                "path": None if self.scenario.name in shipped_scenarios() else self.scenario.path,
                 "content_hash": self.scenario.content_hash,
                 "title": self.scenario.title,
             },

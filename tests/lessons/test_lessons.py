@@ -193,3 +193,13 @@ def test_a_turn_report_shows_its_lessons_in_a_notebook():
     report = wargame.Game("tutorial", mode="expected").play_turn()
     page = report._repr_html_()
     assert "wargame-lesson" in page and "Explain this number" in page and "68.6 : 1" in page
+
+
+def test_hand_written_orders_without_a_cycle_get_the_scenarios_default(variant):
+    scenario = variant({"adversary": {"countermeasures": {"first_turn": 1, "interval_turns": 5, "pk_penalty": 0.5}}})
+    game = wargame.Game(scenario, mode="expected")
+    orders = wargame.Orders(doctrine={"attack_drone": [Layer("interceptor_drone", 1)]})
+    game.play_turn(orders)
+    report = game.play_turn(orders)  # a countermeasure is active: the adaptation lesson names the cycle
+    assert report.orders.adaptation == "peacetime"
+    assert "Peacetime procurement" in lessons_by_kind(report)["adaptation"].detail

@@ -146,7 +146,7 @@ def outcome(history: pd.DataFrame, scenario: Scenario) -> list[Figure]:
             float(cumulative_strike_exchange(history).iloc[-1]),
             "ratio",
         ),
-        Figure("damage_usd", "Damage suffered", float(history["damage_usd"].sum()), "USD"),
+        Figure("damage_usd", "Damage suffered", float(history["damage_usd"].sum()), "USD", better="lower"),
         Figure("incidents_count", "Misidentification incidents", float(history["incidents_count"].sum()), "incidents", par.incidents_max, "lower"),
         Figure("money_end_usd", "Money left", float(history["money_end_usd"].iloc[-1]), "USD"),
     ]
