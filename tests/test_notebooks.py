@@ -1,0 +1,39 @@
+"""The notebooks as files: committed without outputs, opening with objectives and a time."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").rglob("*.ipynb"))
+STUDENT = ["00_start_here", "01_cost_exchange", "02_capacity_gap", "03_autonomy", "04_adaptation_and_industry", "05_campaign"]
+INSTRUCTOR = ["10_editing_scenarios", "11_class_debrief", "12_policy_lab"]
+
+
+def test_every_notebook_of_the_curriculum_is_there():
+    names = {path.stem for path in NOTEBOOKS if ".ipynb_checkpoints" not in path.parts}
+    assert set(STUDENT) <= names and set(INSTRUCTOR) <= names
+    assert {path.stem for path in NOTEBOOKS if path.parent.name == "instructors"} >= set(INSTRUCTOR)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a code cell has outputs; clear them before committing"
+            assert cell.execution_count is None, f"{path.name}: a code cell has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_opens_with_its_objectives_and_a_time(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert "Time:" in first.source
+    assert "you will be able to" in first.source or "Purpose." in first.source
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem in STUDENT], ids=lambda p: p.stem)
+def test_student_notebooks_end_with_a_takeaway(path):
+    last_markdown = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"][-1]
+    assert "Takeaway" in last_markdown.source
