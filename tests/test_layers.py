@@ -1,0 +1,48 @@
+"""The rules never import the interface (ARCHITECTURE.md): checked on the source, import by import."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "wargame"
+RULE_SIDE = [
+    *sorted((PACKAGE / "rules").glob("*.py")),
+    *sorted((PACKAGE / "scenario").glob("*.py")),
+    *sorted((PACKAGE / "lessons").glob("*.py")),
+    PACKAGE / "turn.py",
+    PACKAGE / "state.py",
+    PACKAGE / "tables.py",
+    PACKAGE / "orders.py",
+    PACKAGE / "policies.py",
+]
+INTERFACE = ("ipywidgets", "bokeh", "jupyter_bokeh", "wargame.ui", "wargame.charts", "wargame.report")
+RELATIVE_INTERFACE = ("ui", "charts", "report")
+
+
+def imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative: name it by its first part inside the package
+                names.append("." + module)
+            else:
+                names.append(module)
+    return names
+
+
+@pytest.mark.parametrize("path", RULE_SIDE, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_rule_side_modules_import_no_interface(path):
+    for name in imported_modules(path):
+        assert not name.startswith(INTERFACE), f"{path.name} imports {name}"
+        parts = name.lstrip(".").split(".")
+        assert not (name.startswith(".") and parts[0] in RELATIVE_INTERFACE), f"{path.name} imports {name}"
+
+
+def test_the_checker_sees_an_interface_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from ..charts import cost_exchange_figure\nimport bokeh.plotting\n", encoding="utf-8")
+    assert imported_modules(bad) == [".charts", "bokeh.plotting"]
