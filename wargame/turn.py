@@ -50,6 +50,13 @@ def _record_position(state: State, record: Record, tables: Tables) -> None:
     metrics["cost_exchange_ratio"] = np.divide(
         metrics["interceptor_spend_usd"], raid_cost, out=np.zeros_like(raid_cost), where=raid_cost > 0
     )
+    # The full account: what the raid cost the defender (interceptors fired plus the damage the
+    # leakers did) against what it cost the adversary. Not firing flatters the raw ratio above
+    # and shows here as damage.
+    metrics["defender_cost_usd"] = metrics["interceptor_spend_usd"] + metrics["damage_usd"]
+    metrics["full_exchange_ratio"] = np.divide(
+        metrics["defender_cost_usd"], raid_cost, out=np.zeros_like(raid_cost), where=raid_cost > 0
+    )
     metrics["money_end_usd"] = state.money
     metrics["operators_units"] = state.operators.copy()
     metrics["jamming_intensity"] = state.jamming.copy()
