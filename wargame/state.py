@@ -35,6 +35,8 @@ class State:
     patch_progress: np.ndarray  # [B, I] share of the patch done, 0..1
     prohibited: np.ndarray  # [B, A] autonomy levels the legal regime forbids
     incident_cost: np.ndarray  # [B] cost of one misidentification incident, USD
+    event_turn: np.ndarray  # [B, E] the turn each scripted event fires: its date, or later if it slipped
+    kill_chain_factor: np.ndarray  # [B] what capabilities that have arrived multiply every kill chain by
 
     @property
     def batch(self) -> int:
@@ -89,4 +91,6 @@ def initial_state(tables: Tables, batch: int) -> State:
         patch_progress=np.zeros((batch, n_items)),
         prohibited=per_game([level in s.autonomy.legal_regime.prohibited_levels for level in tables.levels], bool),
         incident_cost=per_game(float(s.autonomy.legal_regime.incident_cost_usd.value)),
+        event_turn=per_game(tables.event_turn, int).reshape(batch, len(tables.event_turn)),
+        kill_chain_factor=np.ones(batch),
     )

@@ -120,6 +120,10 @@ class Tables:
     countermeasure_first: int
     countermeasure_interval: int
     countermeasure_penalty: float
+    # scripted events [E]: the turn each is due, which may slip, and a capability's effect
+    event_turn: np.ndarray
+    slipping_events: np.ndarray  # indices of the events that carry a chance of slipping
+    event_kill_chain_factor: np.ndarray  # 1 for events that are not capabilities
     draw_columns: int
 
     def index(self, axis: str, name: str) -> int:
@@ -177,6 +181,7 @@ def _build(s: Scenario) -> Tables:
     layer_slots = max(1, int(can_engage.sum(axis=0).max()) if threats else 1)
     is_strike = np.array([item.role == "strike_drone" for item in catalogue])
     countermeasures = s.adversary.countermeasures
+    slipping_events = np.array([e for e, event in enumerate(s.events) if event.slip is not None], int)
     n_threats, n_targets = len(threats), len(targets)
     draw_columns = (
         4 * n_threats
@@ -185,6 +190,7 @@ def _build(s: Scenario) -> Tables:
         + 2 * n_threats * n_targets
         + 2 * int(is_strike.sum()) * max(1, len(target_sets))
         + 2
+        + 2 * len(slipping_events)  # only scenarios with slipping events reserve these
     )
     return Tables(
         scenario=s,
@@ -251,5 +257,10 @@ def _build(s: Scenario) -> Tables:
         countermeasure_first=countermeasures.first_turn if countermeasures else 0,
         countermeasure_interval=countermeasures.interval_turns if countermeasures else 0,
         countermeasure_penalty=countermeasures.pk_penalty if countermeasures else 0.0,
+        event_turn=np.array([event.turn for event in s.events], int),
+        slipping_events=slipping_events,
+        event_kill_chain_factor=np.array(
+            [event.kill_chain_factor if event.type == "capability" else 1.0 for event in s.events], float
+        ),
         draw_columns=draw_columns,
     )

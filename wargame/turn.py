@@ -35,7 +35,7 @@ def resolve_turn(state: State, orders, tables: Tables, draws, keep_events: bool 
     state = damage(state, defence, tables, draws, record)
     state, strike = strikes(state, orders, tables, draws, record)
     state = adaptation(state, orders, defence.kills, strike.hits, tables, record)
-    state = scripted_events(state, tables, record)
+    state = scripted_events(state, tables, record, draws)
     state = deliveries(state, orders, tables, record)
     state = credit_next_turn(state, tables, strike.incident_charges, record)
     state = grow_launch_capacity(state, tables)

@@ -160,7 +160,7 @@ CASES = [
         value="'delivry'",
         says=(
             "unknown event type",
-            "(allowed: delivery, funding, legal_regime, import_market, jamming)",
+            "(allowed: delivery, funding, legal_regime, import_market, jamming, capability)",
             "did you mean 'delivery'?",
         ),
     ),

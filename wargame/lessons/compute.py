@@ -287,6 +287,9 @@ def _autonomy(game, report, writer: _Writer):
     a = tables.levels.index(level)
     jamming = next((e.inputs["jamming"] for e in report.events if e.step == "strikes"), m["jamming_intensity"])
     rates = _hit_rates_by_level(game, float(jamming))
+    # the kill chain flown this turn: shorter once a targeting web has arrived (a capability event)
+    kill_chain = float(next((e.inputs["kill_chain_minutes"] for e in report.events if e.step == "strikes"), tables.kill_chain_minutes[a]))
+    shortened = kill_chain / tables.kill_chain_minutes[a]
     per_operator = tables.sorties_per_operator[a]
     operators = m["operators_units"] - m["operators_trained_units"]  # those on duty during the turn
     capacity = operators * per_operator if np.isfinite(per_operator) else float("inf")
@@ -298,14 +301,14 @@ def _autonomy(game, report, writer: _Writer):
         "level": name,
         "hit_rate": _pct(100 * hit_rate),
         "jamming": f"{float(jamming):.2f}",
-        "kill_chain_minutes": f"{tables.kill_chain_minutes[a]:g}",
+        "kill_chain_minutes": f"{kill_chain:.3g}",
         "operators": units(round(operators)),
         "sorties": units(round(m["strike_sorties_units"], 2)),
         "hits": units(round(m["strike_hits_units"], 2)),
         "operator_load_pct": _pct(load) if np.isfinite(capacity) else "no limit (no operator needed)",
     }
     comparison = ", ".join(
-        f"{game.scenario.autonomy.levels[l].name} {_pct(100 * r)} (kill chain {tables.kill_chain_minutes[i]:g} min)"
+        f"{game.scenario.autonomy.levels[l].name} {_pct(100 * r)} (kill chain {tables.kill_chain_minutes[i] * shortened:.3g} min)"
         for i, (l, r) in enumerate(rates.items())
     )
     extra = f" At this jamming the levels would hit fixed targets at: {comparison}."
@@ -314,7 +317,7 @@ def _autonomy(game, report, writer: _Writer):
     cited = [
         Cited("strike_hit_rate", 100 * hit_rate, "%"),
         Cited("jamming_intensity", float(jamming), ""),
-        Cited("kill_chain_minutes", float(tables.kill_chain_minutes[a]), "minutes"),
+        Cited("kill_chain_minutes", kill_chain, "minutes"),
     ]
     explanation = explain(report, tables, "strike_hits_units")
     return writer.lesson(severity, figures, cited, context, extra, explanation)

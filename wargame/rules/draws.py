@@ -105,6 +105,10 @@ class RandomDraws:
         for _ in range(count):
             self._take(shape)
 
+    def uniforms(self, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Two plain uniforms per element, for a choice a rule makes by hand (an event's slip)."""
+        return self._take(shape)
+
     def poisson(self, mean):
         mean = np.asarray(mean, float)
         u1, u2 = self._take(mean.shape)

@@ -26,11 +26,18 @@ class Strikes:
     incident_charges: np.ndarray  # [B] USD
 
 
-def strike_hit_probability(level, jamming, countermeasure, penalty: float, tables: Tables) -> np.ndarray:
-    """[B, I, G] chance that one sortie hits, by item and target set (I: the items given)."""
+def strike_hit_probability(
+    level, jamming, countermeasure, penalty: float, tables: Tables, kill_chain_factor=1.0
+) -> np.ndarray:
+    """[B, I, G] chance that one sortie hits, by item and target set (I: the items given).
+
+    ``kill_chain_factor`` [B] is what capabilities that have arrived (a targeting web) multiply
+    the level's kill chain by.
+    """
     base = tables.p_hit[level] * (1.0 - tables.jamming_sensitivity[level] * jamming)
     countered = 1.0 - penalty * countermeasure  # [B, I]
-    still_there = np.exp(-tables.kill_chain_minutes[level][:, None] / tables.set_dwell_minutes[None, :])  # [B, G]
+    kill_chain = tables.kill_chain_minutes[level] * kill_chain_factor  # [B]
+    still_there = np.exp(-kill_chain[:, None] / tables.set_dwell_minutes[None, :])  # [B, G]
     return base[:, None, None] * countered[:, :, None] * still_there[:, None, :]
 
 
@@ -40,7 +47,12 @@ def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tupl
     strike_items = np.nonzero(tables.is_strike)[0]
     launched = orders.strikes[:, strike_items]  # [B, S, G]: only strike drones fly (orders are checked)
     p_hit = strike_hit_probability(
-        level, state.jamming, state.countermeasure[:, strike_items], tables.countermeasure_penalty, tables
+        level,
+        state.jamming,
+        state.countermeasure[:, strike_items],
+        tables.countermeasure_penalty,
+        tables,
+        state.kill_chain_factor,
     )
     # only (drone, target set) pairs within reach can fly: draw for those alone
     drone, target = np.nonzero(tables.can_reach[strike_items])
@@ -77,7 +89,7 @@ def strikes(state: State, orders, tables: Tables, draws, record: Record) -> tupl
             p_hit_base=tables.p_hit[level],
             jamming=state.jamming,
             jamming_sensitivity=tables.jamming_sensitivity[level],
-            kill_chain_minutes=tables.kill_chain_minutes[level],
+            kill_chain_minutes=tables.kill_chain_minutes[level] * state.kill_chain_factor,
             p_hit=p_hit,
             incidents=incidents,
             p_misidentification=tables.p_misidentification[level],

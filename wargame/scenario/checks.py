@@ -51,6 +51,7 @@ def cross_reference_problems(data: dict) -> list[tuple]:
         _development_cycle_reference,
         _benchmark_roles,
         _an_interceptor_exists,
+        _slips_where_expected_values_exist,
     )
     return [problem for check in checks for problem in check(data)]
 
@@ -260,3 +261,29 @@ def _an_interceptor_exists(data: dict) -> Found:
     catalogue = _catalogue(data)
     if catalogue and not any(_mapping(item).get("pk") for item in catalogue.values()):
         yield ("catalogue",), "no item can engage any threat: give at least one item a `pk`"
+
+
+SLIP_TYPES = ("delivery", "funding", "capability")
+
+
+def _slips_where_expected_values_exist(data: dict) -> Found:
+    """A date may slip only where expected-value mode can weigh the event by its chance.
+
+    A delivery or a one-off grant arrives in expected shares; a capability's effect is weighed
+    by the chance it has arrived. A switch (a law, a market, jamming, a new income) has no such
+    share, so it cannot slip.
+    """
+    for index, event in enumerate(_sequence(data.get("events"))):
+        event = _mapping(event)
+        if event.get("slip") is None:
+            continue
+        kind = event.get("type")
+        if kind not in SLIP_TYPES:
+            yield ("events", index, "slip"), (
+                f"a {kind} event cannot slip (allowed: slip on {', '.join(SLIP_TYPES)} events)"
+            )
+        elif kind == "funding" and event.get("per_turn_usd") is not None:
+            yield ("events", index, "slip"), (
+                "a funding event that changes the per-turn income cannot slip "
+                "(allowed: slip on a one-off grant; write the income change as its own event)"
+            )

@@ -237,6 +237,30 @@ def _legal_regime(scenario: Any) -> str:
     return _section("Legal regime", f"<p>{text}</p>")
 
 
+def event_date(event: Any) -> str:
+    """When an event is due, with its risk: "due turn 6, 40% chance it slips 1-3 turns"."""
+    if event.slip is None:
+        return f"turn {event.turn}"
+    fewest, most = event.slip.by_turns
+    late = f"{fewest}" if fewest == most else f"{fewest}-{most}"
+    turns = "turn" if most == 1 else "turns"
+    return f"due turn {event.turn}, {round(100 * event.slip.chance)}% chance it slips {late} {turns}"
+
+
+def event_heading(event: Any) -> str:
+    """An event's date as players read it, named when it is a capability."""
+    date = event_date(event)
+    if event.type == "capability":
+        return f"{event.name}: {date}"
+    return date[0].upper() + date[1:]
+
+
 def _events(scenario: Any) -> str:
-    items = "".join(f"<li>Turn {event.turn}: {escape(event.text)}</li>" for event in scenario.events)
+    def source(event: Any) -> str:
+        sources = [getattr(event, "source", None), event.slip.source if event.slip else None]
+        return "".join("<br>" + _small(s) for s in sources if s)
+
+    items = "".join(
+        f"<li>{escape(event_heading(event))}: {escape(event.text)}{source(event)}</li>" for event in scenario.events
+    )
     return _section("Scripted events", f"<ul>{items}</ul>" if items else "")

@@ -389,9 +389,36 @@ class Par(Model):
     incidents_max: float | None = Field(None, ge=0)
 
 
+def _low_to_high(pair: tuple[int, int]) -> tuple[int, int]:
+    if pair[0] > pair[1]:
+        raise PydanticCustomError(
+            "low_to_high", "written high to low: [{low}, {high}] (allowed: [fewest, most])",
+            {"low": pair[0], "high": pair[1]},
+        )
+    return pair
+
+
+class Slip(Model):
+    """A chance that an event comes late: a programme's date is a promise, not a fact.
+
+    Each game draws once, on the event's turn, whether it slips and by how many turns (every
+    whole number from the first to the second of ``by_turns`` equally likely). See
+    docs/rules.md, "Events that can slip", for the expected-value mode.
+    """
+
+    chance: Fraction = Field(description="probability that the event does not come on its turn")
+    by_turns: Annotated[tuple[Turn, Turn], AfterValidator(_low_to_high)] = Field(
+        description="[fewest, most] turns late when it slips"
+    )
+    source: str | None = Field(None, description="why the date is uncertain, as published")
+
+
 class _EventBase(Model):
     turn: Turn
     text: str = Field(description="what players read when it happens")
+    slip: Slip | None = Field(
+        None, description="chance the event comes late (delivery, one-off funding and capability events only)"
+    )
 
 
 class DeliveryEvent(_EventBase):
@@ -423,8 +450,19 @@ class JammingEvent(_EventBase):
     intensity: Fraction
 
 
+class CapabilityEvent(_EventBase):
+    type: Literal["capability"]
+    name: str = Field(description="what arrives, as players read it (e.g. a targeting web)")
+    kill_chain_factor: float = Field(
+        gt=0,
+        le=1,
+        description="multiplies every autonomy level's kill chain from the next turn on (0.5 halves it)",
+    )
+    source: str | None = Field(None, description="where the capability and its date come from")
+
+
 Event = Annotated[
-    Union[DeliveryEvent, FundingEvent, LegalRegimeEvent, ImportMarketEvent, JammingEvent],
+    Union[DeliveryEvent, FundingEvent, LegalRegimeEvent, ImportMarketEvent, JammingEvent, CapabilityEvent],
     Field(discriminator="type"),
 ]
 
