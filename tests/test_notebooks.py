@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").rglob("*.ipynb"))
-STUDENT = ["00_start_here", "01_cost_exchange", "02_capacity_gap", "03_autonomy", "04_adaptation_and_industry", "05_campaign"]
+STUDENT = ["00_start_here", "01_cost_exchange", "02_capacity_gap", "03_autonomy", "04_adaptation_and_industry", "05_campaign", "06_europe_builds"]
 INSTRUCTOR = ["10_editing_scenarios", "11_class_debrief", "12_policy_lab"]
 
 
@@ -42,7 +42,7 @@ def test_key_seeded_figures_are_checked_by_nbval():
         for cell in nbformat.read(path, as_version=4).cells
         if cell.cell_type == "code" and cell.source.startswith(CHECKED)
     ]
-    assert {"00_start_here", "01_cost_exchange", "03_autonomy"} <= set(checked)
+    assert {"00_start_here", "01_cost_exchange", "03_autonomy", "06_europe_builds"} <= set(checked)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -95,6 +95,7 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
     if not events:
         record.add_to("delivered_units", tables.items, np.zeros_like(state.stock))
         record.metric("grants_usd", np.zeros(state.batch))
+        record.metric("kill_chain_pct", 100.0 * state.kill_chain_factor)
         return state
     event_turn = draw_slips(state, tables, draws)
     fires, arrived = firing_weights(event_turn, state.turn, tables, draws.expected)
@@ -133,6 +134,8 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
             current("jamming")[here] = event.intensity
         record.event("events", event.type, share, text=_text_with_chance(event, share, draws.expected), turn=event.turn)
     changes["kill_chain_factor"] = kill_chain_factor(arrived, tables)
+    # from the next turn on, every level's kill chain is this share of the scenario's figure
+    record.metric("kill_chain_pct", 100.0 * changes["kill_chain_factor"])
     record.add_to("delivered_units", tables.items, delivered)
     record.metric("grants_usd", grants)
     return state.replace(**changes)
