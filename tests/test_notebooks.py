@@ -1,5 +1,6 @@
 """The notebooks as files: committed without outputs, opening with objectives and a time."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -57,3 +58,22 @@ def test_opens_with_its_objectives_and_a_time(path):
 def test_student_notebooks_end_with_a_takeaway(path):
     last_markdown = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"][-1]
     assert "Takeaway" in last_markdown.source
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _named_notebooks(text: str) -> set[str]:
+    return set(re.findall(r"`(\d\d_[a-z_]+)`", text))
+
+
+def test_prerequisites_agree_between_the_readme_and_each_notebook():
+    """The README's "before it" for each student notebook names what the notebook's own "Before this" names."""
+    listed = dict(re.findall(r"^- `(\d\d_[a-z_]+)` \([^;)]*; before it: ([^)]*)\)", README.read_text(encoding="utf-8"), re.M))
+    assert set(listed) == set(STUDENT)
+    for path in NOTEBOOKS:
+        if path.stem not in STUDENT:
+            continue
+        first = nbformat.read(path, as_version=4).cells[0].source
+        own = re.search(r"\*\*Before this:\*\*([^\n]*)", first)
+        assert _named_notebooks(own.group(1) if own else "") == _named_notebooks(listed[path.stem]), path.stem

@@ -103,8 +103,8 @@ def test_autonomy_accountability_and_adaptation_lessons(strike_scenario, variant
     assert "Remote piloting 19%" in autonomy.detail  # 0.25 x (1 - 0.8 x 0.3)
     assert autonomy.contested and "5 hits in 14" in autonomy.context
     accountability = lessons["accountability"]
-    # 100 x 0.004 = 0.4 incidents x $5M = $2.0M
-    assert "0.40 misidentification" in accountability.headline and "$2.0M" in accountability.headline
+    # 100 x 0.0001 = 0.01 incidents x $5M = $50,000
+    assert "0.01 misidentification" in accountability.headline and "$50.0k" in accountability.headline
     assert "Meaningful human control" in accountability.headline
 
     scenario = variant({"adversary": {"countermeasures": {"first_turn": 1, "interval_turns": 5, "pk_penalty": 0.5}}})
