@@ -3,7 +3,7 @@ figures build around that data.
 
 The figures a chart shows are checked against the history columns (one row per turn, named
 with their units) and against sums done here, in the test; the air-defence layers of the
-tutorial's first turn are checked against GAME.md's worked example, by hand.
+tutorial's first turn are checked against the worked example in docs/rules.md, by hand.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def test_cost_exchange_data_agrees_with_the_history(game):
 
 
 def test_the_tutorial_cost_exchange_by_hand(default_game):
-    """Turn 1, missiles only: 60 missiles at $4M against 100 drones at $35,000 (GAME.md)."""
+    """Turn 1, missiles only: 60 missiles at $4M against 100 drones at $35,000 (docs/rules.md)."""
     data = charts.cost_exchange_data(default_game.history)
     assert data["interceptor_spend_usd"][0] == pytest.approx(60 * 4_000_000)
     assert data["raid_cost_usd"][0] == pytest.approx(100 * 35_000)
@@ -170,7 +170,7 @@ def test_production_against_a_benchmark_counts_its_roles(strike_game):
 
 
 def test_layers_of_the_tutorials_first_turn_match_the_worked_example(default_game):
-    """GAME.md: missiles only, 1 shot: 60 engaged, 54 downed, 46 leak."""
+    """docs/rules.md: missiles only, 1 shot: 60 engaged, 54 downed, 46 leak."""
     data = charts.layers_data(default_game.reports[0], default_game.scenario)
     assert data["came"] == [100]
     assert data["engaged"] == [60]
@@ -180,7 +180,7 @@ def test_layers_of_the_tutorials_first_turn_match_the_worked_example(default_gam
 
 
 def test_layers_of_a_layered_doctrine_by_hand(layered_game):
-    """GAME.md: drones, 2 shots, then missiles: P = 1 - 0.32², 89.76 downed; missiles engage the rest."""
+    """docs/rules.md: drones, 2 shots, then missiles: P = 1 - 0.32², 89.76 downed; missiles engage the rest."""
     data = charts.layers_data(layered_game.reports[0], layered_game.scenario)
     p_drones = 1 - (1 - 0.68) ** 2
     assert data["item"] == ["interceptor_drone", "sam_missile"]

@@ -1,6 +1,6 @@
 """``wargame.Game``: determinism, save files, refused orders, undo and the history table.
 
-The bookkeeping around the rules (STYLE.md, "One shared wrapper does the bookkeeping"): same
+The bookkeeping around the rules (docs/architecture.md: game.py keeps the bookkeeping around the rules): same
 seed and same orders give the same game bit for bit; a saved game loads to the identical state
 and plays on identically; a damaged save file is refused with the reason in plain words;
 refused orders change nothing and say what is wrong with the amounts involved; undo restores

@@ -1,4 +1,4 @@
-"""The rules never import the interface (ARCHITECTURE.md): checked on the source, import by import."""
+"""The rules never import the interface (docs/architecture.md): checked on the source, import by import."""
 
 import ast
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""One turn: the rules composed in the order of the design brief, for a whole batch at once.
+"""One turn: the rules composed in order (docs/rules.md), for a whole batch at once.
 
 1. economy (orders paid)  2. raid  3. air defence  4. damage  5. own strikes  6. adaptation
 7. scripted events; then the close of the turn: deliveries due next turn arrive and this

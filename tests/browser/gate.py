@@ -16,7 +16,7 @@ import pytest
 #: Debian's Chromium (``apt-get install chromium``); Playwright cannot download browsers here.
 CHROMIUM = Path("/usr/bin/chromium")
 
-#: Flags known to work with that Chromium under Playwright (see shared/design/TESTING.md).
+#: Flags known to work with that Chromium under Playwright (found by trying them here: Playwright cannot download its own browser).
 CHROMIUM_ARGS = (
     "--headless",
     "--no-sandbox",

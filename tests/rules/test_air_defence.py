@@ -1,4 +1,4 @@
-"""Air defence against hand-computed values (expected mode), from GAME.md's worked example.
+"""Air defence against hand-computed values (expected mode), from the worked example in docs/rules.md.
 
 The tutorial scenario: a raid of 100 one-way drones at $35,000 (raid cost $3.5M); 60 high-end
 missiles at $4M with pk 0.9, and 500 interceptor drones at $3,500 with pk 0.68.

@@ -1,6 +1,6 @@
 """Playing through the dashboard's widgets: the game changes exactly as the engine says.
 
-The tutorial in expected mode makes every figure checkable by hand (GAME.md's worked example:
+The tutorial in expected mode makes every figure checkable by hand (the worked example in docs/rules.md:
 drones 2 shots then missiles against 100 one-way drones at $35,000: interceptor spend
 $0.7M + $40.96M = $41.66M against a $3.5M raid, 11.9 : 1).
 """

@@ -62,7 +62,7 @@ def test_end_turn_updates_every_plot_in_place(expected_dashboard):
     for name, data in expected.items():
         assert dict(plots[name].source.data) == data, name
         assert bundle_data(plots[name]) == data, f"{name}: a view created now (Voilà) would miss the new data"
-    # GAME.md's worked example: drones 2 shots then missiles, 100 drones at $35,000
+    # the worked example in docs/rules.md: drones 2 shots then missiles, 100 drones at $35,000
     assert plots["cost_exchange"].source.data["cost_exchange_ratio"] == [pytest.approx(41_660_000 / 3_500_000)]
     assert plots["stock"].source.data["stock_sam_missile_units"] == [60, pytest.approx(60 - 10.24)]
     assert plots["layers"].source.data["downed"] == [pytest.approx(89.76), pytest.approx(9.216)]
