@@ -284,3 +284,31 @@ def test_the_last_turn_ends_the_game_and_shows_the_report(tmp_path, expected_das
     assert not dashboard.game.is_over and dashboard.report_output.outputs == ()
     assert not dashboard.end_turn_button.disabled
     assert not dashboard.controls.items["interceptor_drone"].production.disabled
+
+
+def test_header_shows_a_date_with_its_risk_and_then_that_it_is_late(variant):
+    from wargame.ui import play
+
+    scenario = variant(
+        {
+            "events": [
+                {
+                    "turn": 1,
+                    "type": "capability",
+                    "name": "A targeting web",
+                    "kill_chain_factor": 0.5,
+                    "text": "The web is running.",
+                    "slip": {"chance": 1.0, "by_turns": [2, 2]},
+                }
+            ]
+        }
+    )
+    dashboard = play(scenario, seed=0)
+    assert "Expected: A targeting web: due turn 1, 100% chance it slips 2 turns" in dashboard.header.widget.value
+    dashboard.game.play_turn(dashboard.game.orders())
+    dashboard.header.refresh(dashboard.game)
+    assert "A targeting web: late (it was due on turn 1); it may still come." in dashboard.header.widget.value
+    for _ in range(2):
+        dashboard.game.play_turn(dashboard.game.orders())
+    dashboard.header.refresh(dashboard.game)
+    assert "targeting web" not in dashboard.header.widget.value

@@ -10,6 +10,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..scenario.display import event_heading
 from .text import LABEL_STYLE, escape, money, percent, table, units
 
 OKABE_ITO = {
@@ -56,7 +57,23 @@ class Header:
         if view.countermeasures:
             names = [scenario.catalogue[i].name if i in scenario.catalogue else i for i in view.countermeasures]
             lines.append(f"<span style='color:{OKABE_ITO['vermillion']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
+        lines += [escape(line) for line in dates_at_risk(game)]
         self.widget.value = title + "<br>".join(lines) + story + estimate
+
+
+def dates_at_risk(game) -> list[str]:
+    """Events whose date may slip, as the player knows them: the date and its risk while it is
+    ahead; "late" once the date has passed without it (the new date is not known)."""
+    lines = []
+    for e, event in enumerate(game.scenario.events):
+        if event.slip is None:
+            continue
+        what = event.name if event.type == "capability" else f"The turn-{event.turn} {event.type}"
+        if event.turn >= game.turn:
+            lines.append(f"Expected: {event_heading(event)}")
+        elif game.state.event_turn[0, e] >= game.turn:  # the rules recorded that it has not come yet
+            lines.append(f"{what}: late (it was due on turn {event.turn}); it may still come.")
+    return lines
 
 
 class CostMeter:
