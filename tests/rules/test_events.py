@@ -186,3 +186,17 @@ def test_slip_turns_written_high_to_low_are_refused(variant):
     with pytest.raises(wargame.ScenarioError) as error:
         variant({"events": [{**event, "slip": {"chance": 0.5, "by_turns": [3, 1]}}]})
     assert "written high to low: [3, 1]" in str(error.value)
+
+
+def test_expected_mode_says_how_much_of_a_capability_counts(variant):
+    # due turn 1, chance 0.4 of slipping exactly one turn: arrived 60% by turn 1, 100% by turn 2
+    scenario = slipping_web(variant, 0.4, [1, 1], turn=1)
+    game = wargame.Game(scenario, mode="expected")
+    texts = []
+    for _ in range(2):
+        report = game.play_turn(game.orders())
+        texts += [e.inputs["text"] for e in report.events if e.step == "events"]
+    assert texts == [
+        "The targeting web is running. (Expected-value mode: counted as 60% arrived, its chance of having come by now.)",
+        "The targeting web is running. (Expected-value mode: counted as 100% arrived, its chance of having come by now.)",
+    ]

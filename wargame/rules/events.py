@@ -132,7 +132,8 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
             current("import_available")[here, tables.items.index(event.item)] = event.available_units_per_turn
         elif event.type == "jamming":
             current("jamming")[here] = event.intensity
-        record.event("events", event.type, share, text=_text_with_chance(event, share, draws.expected), turn=event.turn)
+        text = _text_with_chance(event, share, arrived[:, e], draws.expected)
+        record.event("events", event.type, share, text=text, turn=event.turn)
     changes["kill_chain_factor"] = kill_chain_factor(arrived, tables)
     # from the next turn on, every level's kill chain is this share of the scenario's figure
     record.metric("kill_chain_pct", 100.0 * changes["kill_chain_factor"])
@@ -141,10 +142,15 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
     return state.replace(**changes)
 
 
-def _text_with_chance(event, share: np.ndarray, expected: bool) -> str:
-    """The event's text; in expected mode, with the share of it that counts this turn."""
+def _text_with_chance(event, share: np.ndarray, arrived: np.ndarray, expected: bool) -> str:
+    """The event's text; in expected mode, with how much of it counts this turn."""
     if not expected or event.slip is None:
         return event.text
+    if event.type == "capability":
+        return (
+            f"{event.text} (Expected-value mode: counted as {round(100 * float(arrived.max()))}% arrived, "
+            "its chance of having come by now.)"
+        )
     return f"{event.text} (Expected-value mode: {round(100 * float(share.max()))}% of it counts this turn, its chance of coming now.)"
 
 
