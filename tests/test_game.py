@@ -232,18 +232,30 @@ def test_load_refuses_a_changed_scenario(saved, tmp_path):
     data["scenario"]["content_hash"] = "0123456789abcdef"
     _rewrite(path, data)
     _expect_save_error(path, "has changed", "0123456789abcdef")
-    # an instructor edits the scenario after the game was saved: the same words
+    # an instructor edits the scenario (a file of the same name) after the game was saved: the same words
     _rewrite(path, {**data, "scenario": {**data["scenario"], "content_hash": wargame.load_scenario("tutorial").content_hash}})
-    edited = tmp_path / "tutorial_edited.yaml"
-    edited.write_text("extends: tutorial\nbudget: {initial_usd: 49_000_000, per_turn_usd: 20_000_000}\n", encoding="utf-8")
+    (tmp_path / "edited").mkdir()
+    edited = tmp_path / "edited" / "tutorial.yaml"
+    shipped = wargame.load_scenario("tutorial").path
+    edited.write_text(open(shipped, encoding="utf-8").read().replace("title: \"", "title: \"Edited: ", 1), encoding="utf-8")
     _expect_save_error(path, "has changed", scenario=edited)
+
+
+def test_load_with_another_scenario_says_so(saved, tmp_path):
+    path, _ = saved
+    other = tmp_path / "tutorial_edited.yaml"
+    other.write_text("extends: tutorial\nbudget: {initial_usd: 49_000_000, per_turn_usd: 20_000_000}\n", encoding="utf-8")
+    another = next(name for name in SHIPPED if name != "tutorial")
+    for given, shown in ((other, "'tutorial_edited'"), (another, repr(another))):
+        message = _expect_save_error(path, "played on the scenario 'tutorial'", f"not on {shown}", scenario=given)
+        assert "has changed" not in message
 
 
 @pytest.mark.parametrize(
     "damage, words",
     [
         pytest.param({"orders": "every turn"}, ["malformed"], id="orders-not-a-list"),
-        pytest.param({"seed": "nine"}, ["malformed"], id="seed-not-a-number"),
+        pytest.param({"seed": "nine"}, ["damaged", "seed", "whole number", "'nine'"], id="seed-not-a-number"),
         pytest.param({"scenario": "tutorial"}, ["malformed"], id="scenario-not-a-mapping"),
         pytest.param({"mode": "average"}, ["damaged", "average"], id="unknown-mode"),
         pytest.param({"orders": [{"bombers": 3}]}, ["turn 1", "malformed"], id="unknown-order-field"),

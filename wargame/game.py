@@ -1,51 +1,51 @@
 """One game: the bookkeeping around the rules.
 
-``Game`` validates orders, plays turns, keeps the history, undoes, saves and loads. The rules
-themselves live in ``wargame.rules`` and are composed by ``wargame.turn.resolve_turn``; this
-module never adjudicates anything.
+``Game`` validates orders, plays turns, keeps the history and undoes. The rules themselves
+live in ``wargame.rules`` and are composed by ``wargame.turn.resolve_turn``; this module never
+adjudicates anything. Save files (writing, reading, checking) live in ``wargame.savefile``;
+``Game.save`` and ``Game.load`` call it.
+
+A turn is all or nothing: everything the turn computes (the rules, the report, its lessons,
+its history row) is ready before the game takes it in, and any failure on the way leaves the
+game as it was, random stream included.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import savefile
 from .orders import (
     Orders,
     OrdersError,
+    checked_orders,
     default_orders,
     money,
     order_problems,
     orders_to_arrays,
     problems_for_game,
+    quoted,
     units,
 )
 from .rules.draws import make_draws
 from .rules.economy import order_costs
 from .rules.raid import expected_raid_size
 from .rules.record import Event
-from .scenario import Scenario, ScenarioError, load_scenario, shipped_scenarios
+from .savefile import MODES, SAVE_FORMAT, SAVE_VERSION, SaveFileError  # noqa: F401  (importable from here as before)
+from .scenario import Scenario, load_scenario
+from .seeds import checked_seed
 from .state import State, initial_state
 from .tables import Tables, tables_for
-
-SAVE_FORMAT = "drone-wargame-save"
-SAVE_VERSION = 1
-MODES = ("stochastic", "expected")
 
 
 class GameOver(RuntimeError):
     """Raised when a turn is played after the last one."""
-
-
-class SaveFileError(ValueError):
-    """A save file that cannot be loaded, with the reason in plain words."""
 
 
 @dataclass(frozen=True)
@@ -150,14 +150,32 @@ class TurnReport:
         )
 
 
-def _saved_scenario(saved: dict) -> Scenario:
-    """The scenario a save names: a shipped one by name, else the file it was loaded from."""
-    from .scenario import shipped_scenarios
+def history_row(report: TurnReport) -> dict:
+    """A turn's row of the history table: its number and its metrics."""
+    return {"turn": report.turn, **report.metrics}
 
-    name, path = saved.get("name", ""), saved.get("path")
-    if name in shipped_scenarios() or not path:
-        return load_scenario(name)
-    return load_scenario(path)
+
+class _GameAfterTurn:
+    """The game as a turn's lessons read it: the turn's new state and the reports of the turns
+    before it. The turn is not yet part of the game while its lessons are computed."""
+
+    def __init__(self, game: "Game", state: State):
+        self._game = game
+        self.state = state
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def is_over(self) -> bool:
+        return self.state.turn > self._game.scenario.turns
+
+    def view(self) -> PlayerView:
+        return player_view(self.state, self._game.tables)
+
+    def __getattr__(self, name):
+        return getattr(self._game, name)
 
 
 class Game:
@@ -165,15 +183,17 @@ class Game:
 
     def __init__(self, scenario: Scenario | str | os.PathLike, seed: int = 0, mode: str = "stochastic"):
         if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {quoted(mode)}")
+        self.seed = checked_seed(seed)
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.seed = int(seed)
         self.mode = mode
         self.tables = tables_for(self.scenario)
         self._draws = make_draws(mode, [self.seed], self.tables.draw_columns)
+        # one entry per turn played (plus the start for states and random states), kept in step
         self._states: list[State] = [initial_state(self.tables, 1)]
         self._random_states: list = [self._random_state()]
         self._reports: list[TurnReport] = []
+        self._history_rows: list[dict] = []
 
     def _random_state(self):
         return self._draws.state() if hasattr(self._draws, "state") else None
@@ -206,10 +226,14 @@ class Game:
             return self._reports[-1].orders.copy()
         return default_orders(self.tables)
 
-    def check(self, orders: Orders) -> list[str]:
-        """Every reason these orders cannot be played now, in a student's words (empty if fine)."""
+    def check(self, orders: Orders | None = None) -> list[str]:
+        """Every reason these orders cannot be played now, in a student's words (empty if fine).
+
+        Any value in any field gives sentences, never an exception: a word, None, NaN, a
+        number of 400 digits, a doctrine written as text, a strike plan written as a list.
+        """
         try:
-            arrays = orders_to_arrays(orders, self.tables)
+            _, arrays = checked_orders(self.orders() if orders is None else orders, self.tables)
         except OrdersError as error:
             return error.problems
         return problems_for_game(order_problems(self.state, arrays, self.tables))
@@ -222,20 +246,42 @@ class Game:
     # --- playing -------------------------------------------------------------------------------
 
     def play_turn(self, orders: Orders | None = None) -> TurnReport:
-        """Adjudicate one turn with these orders; refused orders leave the game unchanged."""
+        """Adjudicate one turn with these orders; refused orders leave the game unchanged.
+
+        The orders are kept as plain Python values (numpy numbers become ints and floats), so
+        the game can always be saved. The turn is all or nothing: if anything fails once the
+        rules have run (the report, the lessons, the history row), the game is left exactly
+        as before the call, random stream included, and the error is raised.
+        """
         from .turn import resolve_turn
 
         if self.is_over:
             raise GameOver(f"The game is over: all {self.scenario.turns} turns have been played.")
-        orders = self.orders() if orders is None else orders.copy()
+        orders, arrays = checked_orders(self.orders() if orders is None else orders, self.tables)
         if not orders.adaptation:  # hand-written Orders() leave the cycle to the scenario's default
             orders.adaptation = self.scenario.default_development_cycle
-        arrays = orders_to_arrays(orders, self.tables)
         problems = problems_for_game(order_problems(self.state, arrays, self.tables))
         if problems:
             raise OrdersError(problems)
-        state, record = resolve_turn(self.state, arrays, self.tables, self._draws)
-        report = TurnReport(
+        random_before = self._random_states[-1]
+        try:
+            state, record = resolve_turn(self.state, arrays, self.tables, self._draws)
+            report = self._turn_report(orders, record)
+            report.lessons = self._lessons(report, state)
+            row = history_row(report)
+            random_after = self._random_state()
+        except BaseException:
+            self._restore_random_state(random_before)
+            raise
+        self._states.append(state)
+        self._random_states.append(random_after)
+        self._reports.append(report)
+        self._history_rows.append(row)
+        return report
+
+    def _turn_report(self, orders: Orders, record) -> TurnReport:
+        """The report of the turn the rules just resolved (``record``), not yet committed."""
+        return TurnReport(
             turn=self.state.turn,
             orders=orders,
             metrics={name: float(values[0]) for name, values in record.metrics.items()},
@@ -243,17 +289,16 @@ class Game:
             scenario=self.scenario,
             mode=self.mode,
         )
-        self._states.append(state)
-        self._random_states.append(self._random_state())
-        self._attach_lessons(report)  # reads the new state and the earlier reports
-        self._reports.append(report)
-        return report
 
-    def _attach_lessons(self, report: TurnReport) -> None:
-        """The turn's lessons, computed from its metrics, events and the history so far."""
+    def _lessons(self, report: TurnReport, state: State) -> list:
+        """The turn's lessons, from its metrics, events, its new state and the turns before."""
         from .lessons import lessons_for_turn
 
-        report.lessons = lessons_for_turn(self, report)
+        return lessons_for_turn(_GameAfterTurn(self, state), report)
+
+    def _restore_random_state(self, random_state) -> None:
+        if random_state is not None:
+            self._draws.set_state(random_state)
 
     def after_action_report(self):
         """The after-action report: displays in a notebook; ``.save(path)`` writes offline HTML."""
@@ -268,109 +313,38 @@ class Game:
         self._states.pop()
         self._random_states.pop()
         self._reports.pop()
-        if self._random_states[-1] is not None:
-            self._draws.set_state(self._random_states[-1])
+        self._history_rows.pop()
+        self._restore_random_state(self._random_states[-1])
 
     @property
     def history(self) -> pd.DataFrame:
         """One row per turn played; columns are metrics named with their units."""
-        if not self._reports:
+        if not self._history_rows:
             return pd.DataFrame(columns=["turn"]).set_index("turn")
-        frame = pd.DataFrame([{"turn": r.turn, **r.metrics} for r in self._reports])
-        return frame.set_index("turn")
+        return pd.DataFrame(self._history_rows).set_index("turn")
 
     def __repr__(self) -> str:
         status = "over" if self.is_over else f"turn {self.turn} of {self.scenario.turns}"
         return f"<Game {self.scenario.name!r} seed={self.seed} mode={self.mode}: {status}>"
 
-    # --- save files ----------------------------------------------------------------------------
+    # --- save files (see ``wargame.savefile``) -----------------------------------------------------
 
     def to_json(self) -> dict:
-        return {
-            "format": SAVE_FORMAT,
-            "version": SAVE_VERSION,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "scenario": {
-                "name": self.scenario.name,
-                # a shipped scenario is found by name; another by the file it came from
-                "path": None if self.scenario.name in shipped_scenarios() else self.scenario.path,
-                "content_hash": self.scenario.content_hash,
-                "title": self.scenario.title,
-            },
-            "seed": self.seed,
-            "mode": self.mode,
-            "orders": [report.orders.to_dict() for report in self._reports],
-        }
+        """The save file's data: scenario identity, seed, mode and every turn's orders."""
+        return savefile.save_data(self)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the game as JSON: scenario identity, seed, mode and every turn's orders."""
-        path = Path(path)
-        text = json.dumps(self.to_json(), indent=1)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-        return path
+        return savefile.write_save(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike, scenario: Scenario | str | None = None) -> "Game":
         """Replay a saved game to the identical state; a damaged file gives a clear error."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SaveFileError(f"{path}: no such save file.") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise SaveFileError(f"{path}: cannot read this save file ({error}).") from None
-        return cls.from_json(text, scenario=scenario, source=str(path))
+        return savefile.load_game(path, scenario=scenario, game_class=cls)
 
     @classmethod
-    def from_json(cls, text: str, scenario: Scenario | str | None = None, source: str = "save file") -> "Game":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SaveFileError(
-                f"{source}: this save file is damaged or truncated: it is not valid JSON "
-                f"(line {error.lineno}, column {error.colno}: {error.msg})."
-            ) from None
-        if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-            raise SaveFileError(f"{source}: this is not a save file of the drone wargame kit.")
-        if data.get("version") != SAVE_VERSION:
-            raise SaveFileError(
-                f"{source}: this save file uses version {data.get('version')!r} of the save format; "
-                f"this kit reads version {SAVE_VERSION}."
-            )
-        missing = [key for key in ("scenario", "seed", "mode", "orders") if key not in data]
-        if missing:
-            raise SaveFileError(f"{source}: this save file is damaged: it has no {', '.join(missing)}.")
-        saved = data["scenario"]
-        if not isinstance(saved, dict) or not isinstance(data["orders"], list) or not isinstance(data["seed"], int):
-            raise SaveFileError(f"{source}: this save file is damaged: its scenario, seed or orders are malformed.")
-        try:
-            if scenario is None:
-                scenario = _saved_scenario(saved)
-            elif not isinstance(scenario, Scenario):
-                scenario = load_scenario(scenario)
-        except ScenarioError as error:
-            raise SaveFileError(
-                f"{source}: the game was played on the scenario {saved.get('name')!r}, which cannot be loaded "
-                f"here ({error.problems[0].message}). Pass scenario=PATH to Game.load."
-            ) from None
-        if saved.get("content_hash") != scenario.content_hash:
-            raise SaveFileError(
-                f"{source}: the scenario {saved.get('name')!r} has changed since this game was saved "
-                f"(saved {saved.get('content_hash')}, now {scenario.content_hash}); replaying would not give the same game."
-            )
-        try:
-            game = cls(scenario, seed=data["seed"], mode=data["mode"])
-        except ValueError as error:
-            raise SaveFileError(f"{source}: this save file is damaged: {error}") from None
-        for turn, order_data in enumerate(data["orders"], start=1):
-            try:
-                game.play_turn(Orders.from_dict(order_data))
-            except (TypeError, KeyError, AttributeError, ValueError) as error:
-                if isinstance(error, OrdersError):
-                    raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {error}") from None
-                raise SaveFileError(f"{source}: this save file is damaged: turn {turn}'s orders are malformed ({error}).") from None
-            except (OrdersError, GameOver) as error:
-                raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {error}") from None
-        return game
+    def from_json(
+        cls, text: str, scenario: Scenario | str | None = None, source: str = "save file", folder: str | os.PathLike = "."
+    ) -> "Game":
+        """Replay a save from its JSON text; a scenario file it names is looked up in ``folder``."""
+        return savefile.game_from_text(text, scenario=scenario, source=source, folder=folder, game_class=cls)

@@ -3,14 +3,23 @@
 ``Orders`` holds one game's orders keyed by the scenario's ids. ``OrderArrays`` holds a batch
 of orders as arrays indexed like the state. ``order_problems`` checks orders against the
 state and explains every problem with the amounts involved; orders are never clamped.
+
+Orders come from students' code, widgets, policies and save files, so ``checked_orders`` first
+reads them as untrusted data (``plain_orders``): every field must have its shape (a mapping of
+id to amount, a list of layers, ...), every amount must be a real number (numpy numbers are
+accepted and stored as plain Python numbers, so a game can always be saved) no larger than
+``MAX_ORDER_AMOUNT``, so that the cost arithmetic stays finite and every message can print
+the amounts. Anything else is an ``OrdersError`` saying what to write instead.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import dataclasses
 import difflib
+import math
+import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,13 +59,10 @@ class Orders:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Orders":
-        data = dict(data)
-        data["doctrine"] = {
-            threat: [Layer(**layer) if isinstance(layer, dict) else Layer(*layer) for layer in layers]
-            for threat, layers in data.get("doctrine", {}).items()
-        }
-        return cls(**data)
+    def from_dict(cls, data: Mapping) -> "Orders":
+        """Orders from a mapping of their fields (as ``to_dict`` writes them); its shape is
+        checked (``plain_orders``), and a wrong one is an ``OrdersError`` saying what to change."""
+        return plain_orders(data)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,43 +164,274 @@ class OrdersError(ValueError):
         super().__init__("These orders cannot be carried out:\n" + "\n".join(f"- {p}" for p in self.problems))
 
 
-def _unknown(kind: str, word: str, known) -> str:
-    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
-    hint = f" Did you mean {close[0]!r}?" if close else f" Known: {', '.join(known)}."
-    return f"There is no {kind} called {word!r} in this scenario.{hint}"
+def _unknown(kind: str, word, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6) if isinstance(word, str) and len(word) < 200 else []
+    if close:
+        hint = f" Did you mean {close[0]!r}?"
+    elif known:
+        hint = f" Known: {', '.join(known)}."
+    else:
+        hint = " This scenario has none."
+    return f"There is no {kind} called {quoted(word)} in this scenario.{hint}"
 
 
-def _number(value) -> float | None:
-    """A number typed by a student, or None when it is not one (True and 'five' are not)."""
-    if isinstance(value, bool):
-        return None
+# The most units, shots or operators one order may name. Far above any scenario's capacity, so
+# it never refuses a real plan; low enough that amount x unit cost stays finite in float.
+MAX_ORDER_AMOUNT = 1_000_000_000
+# A mapping or list of an order holds at most this many entries (a scenario has a few dozen ids).
+MAX_ORDER_ENTRIES = 1_000
+AMOUNT_FIELDS = {
+    "production": "production",
+    "capacity": "capacity expansion",
+    "joint_capacity": "joint capacity",
+    "imports": "imports",
+}
+ORDER_FIELDS = tuple(f.name for f in dataclasses.fields(Orders))
+
+
+def quoted(value, limit: int = 60) -> str:
+    """A value from untrusted input, shown briefly and safely in a message.
+
+    ``repr`` escapes control characters; a huge integer is described rather than written out
+    (Python refuses to write one of more than 4,300 digits); long text is cut.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        value = int(value)
+        if abs(value) > 10**15:
+            digits = int(value.bit_length() * math.log10(2)) + 1
+            return f"a number of about {digits:,} digits"
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
+        text = repr(value)
+    except Exception:  # an object whose repr fails is still named by its type
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def plain_number(value, context: str, whole: bool = False) -> tuple[int | float | None, str | None]:
+    """A number a player wrote, as a plain Python int or float, or why it cannot be one.
+
+    ``context`` starts the sentence ("Production of Interceptor drone"). Signs and fractions
+    are left to ``order_problems``, which says what the constraint is; here only what is not a
+    usable number at all: text, None, True, NaN, infinity, and amounts beyond
+    ``MAX_ORDER_AMOUNT``.
+    """
+    example = "a whole number such as 0 or 5" if whole else "a number such as 0 or 5"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        hint = f"write {example}"
+        if isinstance(value, str) and _looks_numeric(value):
+            hint = f"write the number without quotes: {value.strip()}, not {quoted(value)}"
+        elif value is None:
+            hint = "write 0 for none"
+        return None, f"{context}: {quoted(value)} is not a number; {hint}."
+    try:
+        number = int(value) if isinstance(value, numbers.Integral) else float(value)
+    except (OverflowError, ValueError):  # a Fraction too large for a float
+        number = math.inf
+    if isinstance(number, float) and math.isnan(number):
+        return None, f"{context}: NaN (not a number) is not an amount; write {example}."
+    if abs(number) > MAX_ORDER_AMOUNT:
+        shown = ("minus " if number < 0 else "") + "infinity" if math.isinf(number) else quoted(number)
+        if number < 0:
+            return None, f"{context}: {shown} cannot be negative. Order 0 or more."
+        return None, f"{context}: {shown} is more than any order may hold; order at most {MAX_ORDER_AMOUNT:,}."
+    return number, None
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return len(text) < 40
+
+
+class _Reader:
+    """Reads one turn's orders as untrusted data, noting every problem in a student's words."""
+
+    def __init__(self, tables: Tables | None):
+        self.tables = tables
+        self.problems: list[str] = []
+
+    def name(self, item) -> str:
+        if self.tables is not None and isinstance(item, str) and item in self.tables.scenario.catalogue:
+            return _name(self.tables, item)
+        return quoted(item)
+
+    def threat_name(self, threat) -> str:
+        if self.tables is not None and isinstance(threat, str) and threat in self.tables.scenario.adversary.threats:
+            return _threat_name(self.tables, threat)
+        return quoted(threat)
+
+    def example(self, kind: str) -> str:
+        """An id of this scenario to show in an example (a made-up one without tables)."""
+        t = self.tables
+        ids = {
+            "item": t.items[:1] if t else [],
+            "interceptor": [i for k, i in enumerate(t.items) if t.can_engage[k].any()][:1] if t else [],
+            "threat": t.threats[:1] if t else [],
+            "strike": [i for k, i in enumerate(t.items) if t.is_strike[k]][:1] if t else [],
+            "target": t.target_sets[:1] if t else [],
+        }[kind]
+        made_up = {"item": "interceptor_drone", "interceptor": "interceptor_drone", "threat": "attack_drone", "strike": "strike_drone", "target": "production"}
+        return ids[0] if ids else made_up[kind]
+
+    def mapping(self, value, context: str, example: str) -> Mapping | None:
+        """``value`` if it is a dict of a sensible size, else None with the problem noted."""
+        if not isinstance(value, Mapping):
+            self.problems.append(f"{context}: write a dict such as {example}, not {quoted(value)}.")
+            return None
+        if len(value) > MAX_ORDER_ENTRIES:
+            self.problems.append(f"{context}: {len(value):,} entries; list each id once (at most {MAX_ORDER_ENTRIES:,}).")
+            return None
+        return value
+
+    def key(self, key):
+        return str(key) if isinstance(key, str) else key  # numpy's str_ becomes a plain str
+
+    def number(self, value, context: str, whole: bool = False):
+        number, problem = plain_number(value, context, whole)
+        if problem:
+            self.problems.append(problem)
+        return number
+
+    def amounts(self, value, what: str) -> dict:
+        given = self.mapping(value, what.capitalize(), f"{{{self.example('item')!r}: 10}}")
+        if given is None:
+            return {}
+        plain = {}
+        for item, amount in given.items():
+            number = self.number(amount, f"{what.capitalize()} of {self.name(item)}")
+            if number is not None:
+                plain[self.key(item)] = number
+        return plain
+
+    def doctrine(self, value) -> dict:
+        layer = f"[Layer({self.example('interceptor')!r}, 1)]"
+        given = self.mapping(value, "Doctrine", f"{{{self.example('threat')!r}: {layer}}}")
+        if given is None:
+            return {}
+        plain = {}
+        for threat, layers in given.items():
+            against = f"Doctrine against {self.threat_name(threat)}"
+            if not isinstance(layers, (list, tuple)):
+                self.problems.append(f"{against}: write a list of layers such as {layer}, not {quoted(layers)}.")
+                continue
+            if len(layers) > MAX_ORDER_ENTRIES:
+                self.problems.append(f"{against}: {len(layers):,} layers; list each interceptor type once.")
+                continue
+            read = [self.layer(entry, f"{against}, layer {slot}") for slot, entry in enumerate(layers, start=1)]
+            if all(entry is not None for entry in read):
+                plain[self.key(threat)] = read
+        return plain
+
+    def layer(self, entry, context: str) -> Layer | None:
+        """A ``Layer`` from a Layer, a mapping {item, shots} or a pair (item, shots)."""
+        if isinstance(entry, Layer):
+            item, shots = entry.item, entry.shots
+        elif isinstance(entry, Mapping):
+            unknown = [key for key in entry if key not in ("item", "shots")]
+            if unknown or "item" not in entry:
+                what = f"unknown field {quoted(unknown[0])}" if unknown else "no item"
+                self.problems.append(f"{context}: {what}; write Layer(item, shots) or {{'item': ..., 'shots': ...}}.")
+                return None
+            item, shots = entry["item"], entry.get("shots", 1)
+        elif isinstance(entry, (list, tuple)) and 1 <= len(entry) <= 2:
+            item, shots = entry[0], entry[1] if len(entry) == 2 else 1
+        else:
+            self.problems.append(f"{context}: write Layer(item, shots), such as Layer({self.example('interceptor')!r}, 1), not {quoted(entry)}.")
+            return None
+        number = self.number(shots, f"{context}: shots", whole=True)
+        return None if number is None else Layer(self.key(item), number)
+
+    def strikes(self, value) -> dict:
+        plan_example = f"{{{self.example('target')!r}: 5}}"
+        given = self.mapping(value, "Strikes", f"{{{self.example('strike')!r}: {plan_example}}}")
+        if given is None:
+            return {}
+        plain = {}
+        for item, plan in given.items():
+            context = f"Strikes with {self.name(item)}"
+            plan = self.mapping(plan, context, plan_example)
+            if plan is None:
+                continue
+            numbers_read = {self.key(target): self.number(amount, f"{context} at {quoted(target)}") for target, amount in plan.items()}
+            plain[self.key(item)] = {target: n for target, n in numbers_read.items() if n is not None}
+        return plain
+
+    def word(self, value, context: str, example: str, empty_allowed: bool = False) -> str:
+        if isinstance(value, str) or (empty_allowed and value is None):
+            return str(value or "")
+        self.problems.append(f"{context}: write a name in quotes such as {example!r}, not {quoted(value)}.")
+        return ""
+
+
+def _fields(orders) -> tuple[dict, list[str]]:
+    """The fields of ``Orders`` or of a mapping of them; problems for what is neither."""
+    if isinstance(orders, Orders):
+        return {name: getattr(orders, name) for name in ORDER_FIELDS}, []
+    if not isinstance(orders, Mapping):
+        return {}, [f"Orders: write Orders(...) or a mapping of its fields ({', '.join(ORDER_FIELDS)}), not {quoted(orders)}."]
+    unknown = [key for key in orders if key not in ORDER_FIELDS]
+    if unknown:
+        return {}, [f"Orders: unknown field {quoted(unknown[0])} (allowed: {', '.join(ORDER_FIELDS)})."]
+    defaults = Orders()
+    return {name: orders.get(name, getattr(defaults, name)) for name in ORDER_FIELDS}, []
+
+
+def _read_orders(orders, tables: Tables | None) -> tuple[Orders, list[str]]:
+    """A copy of the orders in plain Python values, and every problem with their shape."""
+    fields, problems = _fields(orders)
+    if problems:
+        return Orders(), problems
+    reader = _Reader(tables)
+    plain = Orders(
+        **{name: reader.amounts(fields[name], what) for name, what in AMOUNT_FIELDS.items()},
+        doctrine=reader.doctrine(fields["doctrine"]),
+        strikes=reader.strikes(fields["strikes"]),
+        autonomy=reader.word(fields["autonomy"], "Autonomy level", "remote_piloting"),
+        adaptation=reader.word(fields["adaptation"], "Development cycle", "peacetime", empty_allowed=True),
+        train_operators=_or_zero(reader.number(fields["train_operators"], "Operators to train", whole=True)),
+    )
+    return plain, reader.problems
+
+
+def _or_zero(number):
+    return 0 if number is None else number
+
+
+def plain_orders(orders, tables: Tables | None = None) -> Orders:
+    """A copy of the orders in plain Python values (ints, floats, str, dict, list, ``Layer``).
+
+    ``orders`` is an ``Orders`` or a mapping of its fields (as a save file holds them). Its
+    shape is checked, not the scenario's ids (``checked_orders`` does both); a wrong shape is an
+    ``OrdersError`` saying what to write instead. With ``tables``, messages use items' names.
+    """
+    plain, problems = _read_orders(orders, tables)
+    if problems:
+        raise OrdersError(problems)
+    return plain
 
 
 def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
-    """One game's orders as a batch of one; unknown ids raise ``OrdersError``."""
-    problems: list[str] = []
+    """One game's orders as a batch of one; a wrong shape or unknown id raises ``OrdersError``."""
+    return checked_orders(orders, tables)[1]
+
+
+def checked_orders(orders, tables: Tables) -> tuple[Orders, OrderArrays]:
+    """The orders in plain values and as a batch of one, or ``OrdersError`` with every problem
+    of shape and every unknown id (``order_problems`` then checks them against the state)."""
+    orders, problems = _read_orders(orders, tables)
     arrays = empty_order_arrays(tables, 1)
 
     def fill(target: np.ndarray, amounts: dict, what: str) -> None:
         for item, amount in amounts.items():
             if item not in tables.items:
                 problems.append(_unknown("item", item, tables.items) + f" (in {what})")
-                continue
-            number = _number(amount)
-            if number is None:
-                problems.append(f"{what.capitalize()} of {_name(tables, item)}: {amount!r} is not a number.")
             else:
-                target[0, tables.items.index(item)] = number
+                target[0, tables.items.index(item)] = amount
 
-    fill(arrays.production, orders.production, "production")
-    fill(arrays.capacity, orders.capacity, "capacity expansion")
-    fill(arrays.joint_capacity, orders.joint_capacity, "joint capacity")
-    fill(arrays.imports, orders.imports, "imports")
+    for name, what in AMOUNT_FIELDS.items():
+        fill(getattr(arrays, name), getattr(orders, name), what)
     arrays.layer_item[:] = -1
     arrays.layer_shots[:] = 1
     for threat, layers in orders.doctrine.items():
@@ -209,19 +446,11 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
             )
             continue
         for slot, layer in enumerate(layers):
-            if isinstance(layer, dict):
-                layer = Layer(**layer)
-            elif isinstance(layer, (tuple, list)):
-                layer = Layer(*layer)
             if layer.item not in tables.items:
                 problems.append(_unknown("item", layer.item, tables.items) + " (in doctrine)")
                 continue
             arrays.layer_item[0, t, slot] = tables.items.index(layer.item)
-            shots = _number(layer.shots)
-            if shots is None:
-                problems.append(f"Doctrine against {_threat_name(tables, threat)}: shots {layer.shots!r} is not a number.")
-            else:
-                arrays.layer_shots[0, t, slot] = shots
+            arrays.layer_shots[0, t, slot] = layer.shots
     for item, plan in orders.strikes.items():
         if item not in tables.items:
             problems.append(_unknown("item", item, tables.items) + " (in strikes)")
@@ -229,12 +458,8 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
         for target_set, amount in plan.items():
             if target_set not in tables.target_sets:
                 problems.append(_unknown("target set", target_set, tables.target_sets) + " (in strikes)")
-                continue
-            number = _number(amount)
-            if number is None:
-                problems.append(f"Strikes with {_name(tables, item)} at {target_set}: {amount!r} is not a number.")
             else:
-                arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = number
+                arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = amount
     if orders.autonomy not in tables.levels:
         problems.append(_unknown("autonomy level", orders.autonomy, tables.levels))
     else:
@@ -244,14 +469,10 @@ def orders_to_arrays(orders: Orders, tables: Tables) -> OrderArrays:
             problems.append(_unknown("development cycle", orders.adaptation, tables.cycles))
         else:
             arrays.adaptation[0] = tables.cycles.index(orders.adaptation)
-    operators = _number(orders.train_operators)
-    if operators is None:
-        problems.append(f"Operators to train: {orders.train_operators!r} is not a number.")
-    else:
-        arrays.train_operators[0] = operators
+    arrays.train_operators[0] = orders.train_operators
     if problems:
         raise OrdersError(problems)
-    return arrays
+    return orders, arrays
 
 
 def money(amount: float, round_up: bool = False) -> str:
