@@ -151,7 +151,7 @@ def _add_simulate(commands: argparse._SubParsersAction) -> None:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    """Print the summary of a batch of games; 1 for a scenario that does not load."""
+    """Print the summary of a batch of games; 1 for a scenario that does not load or bad runs/seed."""
     import pandas as pd
 
     from .batch import simulate
@@ -161,7 +161,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         return 1
     try:
         result = simulate(args.scenario, args.policy, runs=args.runs, seed=args.seed, mode=args.mode)
-    except ScenarioError as error:
+    except ValueError as error:  # a scenario that does not load (ScenarioError), or runs or seed out of range
         print(error, file=sys.stderr)
         return 1
     with pd.option_context("display.width", 160, "display.max_columns", None, "display.float_format", "{:,.2f}".format):

@@ -1,11 +1,14 @@
 """Many games at once: ``simulate`` plays a batch to the end with a policy.
 
 Run k of a batch uses seed ``seed + k`` and its own generator, so it plays exactly like
-``Game(scenario, seed=seed + k)`` given the same orders.
+``Game(scenario, seed=seed + k)`` given the same orders. ``runs`` is a whole number from 1 to
+``MAX_RUNS`` and every seed ``seed + k`` lies in ``seeds.SEED_MAX``'s range; anything else is a
+``ValueError`` saying what to pass.
 """
 
 from __future__ import annotations
 
+import numbers
 import os
 from dataclasses import dataclass
 from typing import Callable
@@ -18,9 +21,16 @@ from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, 
 from .policies import BUILT_IN, held
 from .rules.draws import make_draws
 from .scenario import Scenario, load_scenario
+from .seeds import checked_seed
 from .state import State, initial_state
 from .tables import Tables, tables_for
 from .turn import resolve_turn
+
+# The most runs in one call, and the most rows (runs x turns) of per-turn history it keeps: a
+# row takes about 800 bytes, so 1,200,000 rows are about 1 GB. For more, call again with
+# another seed (the runs of a batch use seed, seed + 1, ...).
+MAX_RUNS = 100_000
+MAX_HISTORY_ROWS = 1_200_000
 
 SUMMARY_METRICS = (
     "damage_usd",
@@ -57,6 +67,20 @@ def resolve_policy(policy) -> tuple[str, Callable]:
     if callable(policy):
         return getattr(policy, "__name__", "custom"), policy
     raise TypeError("a policy is a built-in name or a function from what the player sees to Orders")
+
+
+def checked_runs(runs) -> int:
+    """``runs`` as a plain int from 1 to ``MAX_RUNS``, or ``ValueError`` saying what to pass."""
+    allowed = f"a whole number of games from 1 to {MAX_RUNS:,}"
+    if isinstance(runs, bool) or not isinstance(runs, numbers.Integral):
+        hint = " (without quotes)" if isinstance(runs, str) else ""
+        shown = repr(runs) if len(repr(runs)) <= 40 else f"a {type(runs).__name__}"
+        raise ValueError(f"runs must be {allowed}{hint}, not {shown}.")
+    if not 1 <= runs <= MAX_RUNS:
+        shown = f"{int(runs):,}" if int(runs).bit_length() <= 128 else "a number that large"
+        more = "; for more, call simulate again with another seed" if runs > MAX_RUNS else ""
+        raise ValueError(f"runs must be {allowed}, not {shown}{more}.")
+    return int(runs)
 
 
 def decide(policy: Callable, state: State, tables: Tables) -> OrderArrays:
@@ -107,8 +131,21 @@ def simulate(
     seed: int = 0,
     mode: str = "stochastic",
 ) -> SimulationResult:
-    """Play ``runs`` games to the end with a policy; per-run history and summary statistics."""
+    """Play ``runs`` games to the end with a policy; per-run history and summary statistics.
+
+    ``runs`` is a whole number from 1 to ``MAX_RUNS`` (and runs x turns at most
+    ``MAX_HISTORY_ROWS``); run k uses seed ``seed + k``, so
+    ``seed`` is a whole number from 0 to ``SEED_MAX - runs + 1`` (see ``wargame.seeds``).
+    """
+    runs = checked_runs(runs)
+    seed = checked_seed(seed, runs)
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if runs * scenario.turns > MAX_HISTORY_ROWS:
+        raise ValueError(
+            f"runs: {runs:,} runs of {scenario.turns} turns would keep {runs * scenario.turns:,} rows of history; "
+            f"at most {MAX_HISTORY_ROWS:,} (about 1 GB) in one call. Pass runs={MAX_HISTORY_ROWS // scenario.turns:,} "
+            f"or fewer, and call again with another seed for more."
+        )
     tables = tables_for(scenario)
     name, function = resolve_policy(policy)
     seeds = seed + np.arange(runs)
@@ -164,6 +201,8 @@ def forecast(game: Game, orders=None, runs: int = 500, seed: int | None = None) 
     import time
 
     started = time.perf_counter()
+    runs = checked_runs(runs)
+    seed = None if seed is None else checked_seed(seed)
     if game.is_over:
         raise ValueError("The game is over: there is no future to forecast.")
     orders = game.orders() if orders is None else orders

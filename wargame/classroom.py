@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .batch import SimulationResult, decide
+from .files import FileRefused, contained_path
 from .game import Game, SaveFileError
 from .lessons.metrics import interceptor_items, outcome, ratio, spending_by_category
 from .orders import orders_from_arrays
@@ -149,8 +150,9 @@ def load_session(folder: str | os.PathLike, scenario: Scenario | str | os.PathLi
     """Replay every save file (``*.json``) in a folder, in file-name order.
 
     The team's name is the file name without ``.json``. A file that cannot be loaded (damaged,
-    not a save file, saved on a scenario that has changed) is reported in ``problems`` by file
-    name with the reason, and the other files still load. Pass ``scenario`` (a path or a loaded
+    not a save file, saved on a scenario that has changed, too large, a pipe or a device, a link
+    out of the folder) is reported in ``problems`` by file name with the reason, and the other
+    files still load: no single file can stop the debrief. Pass ``scenario`` (a path or a loaded
     scenario) when the class played a scenario file that is not shipped with the kit.
     """
     folder = Path(folder)
@@ -161,11 +163,21 @@ def load_session(folder: str | os.PathLike, scenario: Scenario | str | os.PathLi
     games, problems = [], []
     for path in sorted(folder.glob("*.json")):
         try:
-            games.append((path.stem, Game.load(path, scenario=scenario)))
+            games.append((path.stem, _load_team(path, folder, scenario)))
         except SaveFileError as error:
-            message = str(error).removeprefix(f"{path}: ")
-            problems.append(f"{path.name}: {message}")
+            problems.append(f"{path.name}: {str(error).removeprefix(f'{path}: ')}")
+        except Exception as error:  # one file never stops the debrief; the reason is still shown
+            problems.append(f"{path.name}: could not be loaded: an unexpected error in the kit ({type(error).__name__}); please report it with this file.")
     return Session(games, problems, folder)
+
+
+def _load_team(path: Path, folder: Path, scenario: Scenario | None) -> Game:
+    """One team's game; a link out of the class folder is refused, not followed."""
+    try:
+        contained_path(path.name, folder)
+    except FileRefused as refused:
+        raise SaveFileError(f"{path}: {refused}.") from None
+    return Game.load(path, scenario=scenario)
 
 
 # --- comparing games ----------------------------------------------------------------------------

@@ -230,9 +230,10 @@ def plain_number(value, context: str, whole: bool = False) -> tuple[int | float 
     if isinstance(number, float) and math.isnan(number):
         return None, f"{context}: NaN (not a number) is not an amount; write {example}."
     if abs(number) > MAX_ORDER_AMOUNT:
-        shown = ("minus " if number < 0 else "") + "infinity" if math.isinf(number) else quoted(number)
+        infinite = isinstance(number, float) and math.isinf(number)
+        shown = ("minus " if number < 0 else "") + "infinity" if infinite else quoted(number)
         if number < 0:
-            return None, f"{context}: {shown} cannot be negative. Order 0 or more."
+            return None, f"{context}: {shown} cannot be ordered; order 0 or more."
         return None, f"{context}: {shown} is more than any order may hold; order at most {MAX_ORDER_AMOUNT:,}."
     return number, None
 
@@ -340,7 +341,7 @@ class _Reader:
         else:
             self.problems.append(f"{context}: write Layer(item, shots), such as Layer({self.example('interceptor')!r}, 1), not {quoted(entry)}.")
             return None
-        number = self.number(shots, f"{context}: shots", whole=True)
+        number = self.number(shots, f"{context}, shots", whole=True)
         return None if number is None else Layer(self.key(item), number)
 
     def strikes(self, value) -> dict:
@@ -358,11 +359,12 @@ class _Reader:
             plain[self.key(item)] = {target: n for target, n in numbers_read.items() if n is not None}
         return plain
 
-    def word(self, value, context: str, example: str, empty_allowed: bool = False) -> str:
+    def word(self, value, context: str, example: str, empty_allowed: bool = False) -> str | None:
+        """An id written as text (None, with the problem noted, for anything else)."""
         if isinstance(value, str) or (empty_allowed and value is None):
             return str(value or "")
         self.problems.append(f"{context}: write a name in quotes such as {example!r}, not {quoted(value)}.")
-        return ""
+        return None
 
 
 def _fields(orders) -> tuple[dict, list[str]]:
@@ -460,7 +462,9 @@ def checked_orders(orders, tables: Tables) -> tuple[Orders, OrderArrays]:
                 problems.append(_unknown("target set", target_set, tables.target_sets) + " (in strikes)")
             else:
                 arrays.strikes[0, tables.items.index(item), tables.target_sets.index(target_set)] = amount
-    if orders.autonomy not in tables.levels:
+    if orders.autonomy is None:  # not text: already said
+        pass
+    elif orders.autonomy not in tables.levels:
         problems.append(_unknown("autonomy level", orders.autonomy, tables.levels))
     else:
         arrays.autonomy[0] = tables.levels.index(orders.autonomy)
