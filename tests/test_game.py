@@ -606,3 +606,72 @@ def test_history_has_a_row_per_turn_and_columns_named_with_units(scenarios, name
     assert len(game.reports) == len(history)
     for report in game.reports:
         assert report.metrics == history.loc[report.turn].to_dict()
+
+
+# --- a turn is all or nothing -------------------------------------------------------------------
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("injected failure")
+
+
+# each step a turn takes after the rules have run, and how to make it fail
+AFTER_THE_RULES = {
+    "report": lambda monkeypatch: monkeypatch.setattr(wargame.game, "TurnReport", _fail),
+    "lessons": lambda monkeypatch: monkeypatch.setattr(wargame.lessons, "lessons_for_turn", _fail),
+    "history": lambda monkeypatch: monkeypatch.setattr(wargame.game, "history_row", _fail),
+    "random-state": lambda monkeypatch: monkeypatch.setattr(Game, "_random_state", _fail),
+}
+
+
+def _save_data(game: Game) -> dict:
+    return {key: value for key, value in game.to_json().items() if key != "saved_at"}
+
+
+def _generator_states(game: Game) -> list:
+    return [generator.bit_generator.state for generator in game._draws.generators]
+
+
+@pytest.mark.parametrize("step", AFTER_THE_RULES)
+def test_a_failure_after_the_rules_leaves_the_game_as_it_was(scenarios, tmp_path, monkeypatch, step):
+    game, control = Game(scenarios["tutorial"], seed=13), Game(scenarios["tutorial"], seed=13)
+    for each in (game, control):
+        each.play_turn(policy_orders(each))
+    before, stream, history = _save_data(game), _generator_states(game), game.history.copy()
+    state, reports = game.state, game.reports
+    orders = policy_orders(game)
+    with monkeypatch.context() as patch:
+        AFTER_THE_RULES[step](patch)
+        with pytest.raises(RuntimeError, match="injected failure"):
+            game.play_turn(orders)
+    assert _save_data(game) == before
+    assert _generator_states(game) == stream
+    assert game.history.equals(history) and game.state is state and game.reports == reports and game.turn == 2
+    # it plays on exactly like a game that never failed, saves, and undoes
+    assert game.play_turn(orders).metrics == control.play_turn(policy_orders(control)).metrics
+    assert_same_state(game, control)
+    assert Game.load(game.save(tmp_path / "after.json")).history.equals(control.history)
+    game.undo()
+    game.undo()
+    assert game.turn == 1 and game.history.empty
+
+
+def test_lessons_read_the_turns_new_state(scenarios, monkeypatch):
+    """Lessons are computed before the turn is committed, from the state the turn produced."""
+    seen = {}
+    real = wargame.lessons.lessons_for_turn
+
+    def spy(game, report):
+        seen.update(turn=game.turn, state=game.state, reports=len(game.reports))
+        return real(game, report)
+
+    monkeypatch.setattr(wargame.lessons, "lessons_for_turn", spy)
+    game = Game(scenarios["tutorial"], seed=1)
+    game.play_turn(game.orders())
+    assert seen == {"turn": 2, "state": game.state, "reports": 0}
+
+
+@pytest.mark.parametrize("seed", [True, -1, 2**70, 1.5, "3", None])
+def test_a_game_refuses_a_seed_out_of_range(scenarios, seed):
+    with pytest.raises(ValueError, match="The seed must be a whole number from 0 to 9,223,372,036,854,775,807"):
+        Game(scenarios["tutorial"], seed=seed)
