@@ -44,7 +44,10 @@ def read_bounded_text(path: str | os.PathLike, limit_bytes: int) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused("not a regular file (a device, pipe or socket cannot be read)")
         if info.st_size > limit_bytes:
-            raise FileRefused(f"the file is {_size(info.st_size)}; the limit is {_size(limit_bytes)}")
+            size, limit = _size(info.st_size), _size(limit_bytes)
+            if size == limit:  # just over the limit: rounded alike, so say it in bytes
+                size, limit = f"{info.st_size:,} bytes", f"{limit_bytes:,} bytes"
+            raise FileRefused(f"the file is {size}; the limit is {limit}")
         with os.fdopen(descriptor, "rb", closefd=False) as file:
             data = file.read(limit_bytes + 1)  # a file that grew after fstat is still cut off here
     finally:

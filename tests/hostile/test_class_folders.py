@@ -55,7 +55,7 @@ BAD_FILES = {
         ["leaves the folder"],
     ),
     "a-folder": (lambda folder, path: path.mkdir(), ["this is a folder"]),
-    "huge-file": (lambda folder, path: path.write_bytes(b" " * (savefile.SAVE_LIMIT_BYTES + 1)), ["the limit is 5.0 MB"]),
+    "huge-file": (lambda folder, path: path.write_bytes(b" " * (savefile.SAVE_LIMIT_BYTES + 1)), ["the file is 5,242,881 bytes; the limit is 5,242,880 bytes"]),
     "huge-int": (lambda folder, path: path.write_text('{"format": "drone-wargame-save", "seed": ' + "7" * 5000 + "}"), ["number too long"]),
     "deep-nesting": (lambda folder, path: path.write_text("[" * 100_000 + "]" * 100_000), ["nested too deeply"]),
     "truncated": (lambda folder, path: path.write_text((folder / "team_01.json").read_text()[:300]), ["not valid JSON"]),

@@ -240,9 +240,9 @@ def test_a_save_linked_to_dev_zero_is_refused_at_once(tmp_path):
 
 def test_a_save_larger_than_the_limit_is_not_read(saved):
     path, data = saved
-    data["padding"] = "x" * (savefile.SAVE_LIMIT_BYTES + 1)
+    data["padding"] = "x" * (2 * savefile.SAVE_LIMIT_BYTES)
     write(path, data)
-    refused(path, "the limit is 5.0 MB")
+    refused(path, "the file is 10.0 MB; the limit is 5.0 MB")
 
 
 def test_a_folder_is_not_a_save(tmp_path):
