@@ -58,11 +58,13 @@ SEEDS = {
 @pytest.mark.parametrize("case", SEEDS, ids=str)
 def test_seed_must_be_a_whole_number_in_range(tutorial, case):
     seed, words = SEEDS[case]
+    before = tutorial.model_dump_json()
     with pytest.raises(ValueError) as caught:
         simulate(tutorial, runs=3, seed=seed)
     message = str(caught.value)
     assert message.startswith(f"The seed must be a whole number from 0 to {SEED_MAX - 2:,}"), message
     assert words in message
+    assert tutorial.model_dump_json() == before
 
 
 def test_the_highest_seeds_and_one_run_play(tutorial):
