@@ -246,6 +246,15 @@ def _looks_numeric(text: str) -> bool:
     return len(text) < 40
 
 
+_MADE_UP_IDS = {
+    "item": "interceptor_drone",
+    "interceptor": "interceptor_drone",
+    "threat": "attack_drone",
+    "strike": "strike_drone",
+    "target": "production",
+}
+
+
 class _Reader:
     """Reads one turn's orders as untrusted data, noting every problem in a student's words."""
 
@@ -266,20 +275,28 @@ class _Reader:
     def example(self, kind: str) -> str:
         """An id of this scenario to show in an example (a made-up one without tables)."""
         t = self.tables
+        if t is None:
+            return _MADE_UP_IDS[kind]
         ids = {
-            "item": t.items[:1] if t else [],
-            "interceptor": [i for k, i in enumerate(t.items) if t.can_engage[k].any()][:1] if t else [],
-            "threat": t.threats[:1] if t else [],
-            "strike": [i for k, i in enumerate(t.items) if t.is_strike[k]][:1] if t else [],
-            "target": t.target_sets[:1] if t else [],
+            "item": t.items,
+            "interceptor": [item for k, item in enumerate(t.items) if t.can_engage[k].any()],
+            "threat": t.threats,
+            "strike": [item for k, item in enumerate(t.items) if t.is_strike[k]],
+            "target": t.target_sets,
         }[kind]
-        made_up = {"item": "interceptor_drone", "interceptor": "interceptor_drone", "threat": "attack_drone", "strike": "strike_drone", "target": "production"}
-        return ids[0] if ids else made_up[kind]
+        return ids[0] if ids else _MADE_UP_IDS[kind]
 
-    def mapping(self, value, context: str, example: str) -> Mapping | None:
-        """``value`` if it is a dict of a sensible size, else None with the problem noted."""
+    def layers_example(self) -> str:
+        return f"[Layer({self.example('interceptor')!r}, 1)]"
+
+    def plan_example(self) -> str:
+        return f"{{{self.example('target')!r}: 5}}"
+
+    def mapping(self, value, context: str, example) -> Mapping | None:
+        """``value`` if it is a dict of a sensible size, else None with the problem noted
+        (``example()`` writes the dict to suggest; only called for a message)."""
         if not isinstance(value, Mapping):
-            self.problems.append(f"{context}: write a dict such as {example}, not {quoted(value)}.")
+            self.problems.append(f"{context}: write a dict such as {example()}, not {quoted(value)}.")
             return None
         if len(value) > MAX_ORDER_ENTRIES:
             self.problems.append(f"{context}: {len(value):,} entries; list each id once (at most {MAX_ORDER_ENTRIES:,}).")
@@ -296,7 +313,7 @@ class _Reader:
         return number
 
     def amounts(self, value, what: str) -> dict:
-        given = self.mapping(value, what.capitalize(), f"{{{self.example('item')!r}: 10}}")
+        given = self.mapping(value, what.capitalize(), lambda: f"{{{self.example('item')!r}: 10}}")
         if given is None:
             return {}
         plain = {}
@@ -307,15 +324,14 @@ class _Reader:
         return plain
 
     def doctrine(self, value) -> dict:
-        layer = f"[Layer({self.example('interceptor')!r}, 1)]"
-        given = self.mapping(value, "Doctrine", f"{{{self.example('threat')!r}: {layer}}}")
+        given = self.mapping(value, "Doctrine", lambda: f"{{{self.example('threat')!r}: {self.layers_example()}}}")
         if given is None:
             return {}
         plain = {}
         for threat, layers in given.items():
             against = f"Doctrine against {self.threat_name(threat)}"
             if not isinstance(layers, (list, tuple)):
-                self.problems.append(f"{against}: write a list of layers such as {layer}, not {quoted(layers)}.")
+                self.problems.append(f"{against}: write a list of layers such as {self.layers_example()}, not {quoted(layers)}.")
                 continue
             if len(layers) > MAX_ORDER_ENTRIES:
                 self.problems.append(f"{against}: {len(layers):,} layers; list each interceptor type once.")
@@ -345,14 +361,13 @@ class _Reader:
         return None if number is None else Layer(self.key(item), number)
 
     def strikes(self, value) -> dict:
-        plan_example = f"{{{self.example('target')!r}: 5}}"
-        given = self.mapping(value, "Strikes", f"{{{self.example('strike')!r}: {plan_example}}}")
+        given = self.mapping(value, "Strikes", lambda: f"{{{self.example('strike')!r}: {self.plan_example()}}}")
         if given is None:
             return {}
         plain = {}
         for item, plan in given.items():
             context = f"Strikes with {self.name(item)}"
-            plan = self.mapping(plan, context, plan_example)
+            plan = self.mapping(plan, context, self.plan_example)
             if plan is None:
                 continue
             numbers_read = {self.key(target): self.number(amount, f"{context} at {quoted(target)}") for target, amount in plan.items()}
