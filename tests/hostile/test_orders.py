@@ -14,6 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import wargame
 from wargame import Game, Layer, Orders, OrdersError
@@ -192,3 +194,45 @@ def test_a_mapping_of_fields_plays_like_orders(game):
     orders = orders_with(game, production={"interceptor_drone": 1})
     mapping = json.loads(json.dumps(orders.to_dict()))
     assert game.play_turn(mapping).metrics == control.play_turn(orders).metrics
+
+
+# --- anything at all, in any field ----------------------------------------------------------------
+
+IDS = ["sam_missile", "interceptor_drone", "attack_drone", "remote_piloting", "peacetime", "zeppelin", ""]
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**500), max_value=10**500),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(IDS),
+    st.text(max_size=8),
+    st.builds(np.int64, st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+    st.builds(np.float32, st.floats(width=32)),
+    st.builds(Layer, st.sampled_from(IDS), st.integers(-3, 5)),
+)
+ANYTHING = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(IDS), inner, max_size=3)),
+    max_leaves=8,
+)
+FIELDS = ["production", "capacity", "joint_capacity", "imports", "doctrine", "strikes", "autonomy", "adaptation", "train_operators"]
+
+
+@pytest.mark.timeout(60)
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from(FIELDS), ANYTHING, min_size=1, max_size=3))
+def test_any_value_in_any_field_gives_sentences_or_plays(game, fields):
+    """Whatever is put in the orders, ``check`` answers in sentences; a refused turn changes
+    nothing, and a turn that plays leaves a game that saves."""
+    orders = orders_with(game, **fields)
+    before, stream = saved_data(game), random_state(game)
+    problems = game.check(orders)
+    assert all(isinstance(p, str) and p for p in problems)
+    if problems:
+        with pytest.raises(OrdersError):
+            game.play_turn(orders)
+        assert saved_data(game) == before and random_state(game) == stream
+    else:
+        game.play_turn(orders)
+        assert json.loads(json.dumps(game.to_json(), allow_nan=False))["orders"][-1]
+        game.undo()
