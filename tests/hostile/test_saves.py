@@ -5,11 +5,14 @@ and without quoting any file but the save itself.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import wargame
 from wargame import Game, SaveFileError, savefile
@@ -292,3 +295,57 @@ def test_a_version_1_save_with_an_absolute_path_looks_beside_the_save(tutorial, 
     assert Game.load(path).history.equals(game.history)
     scenario_file.unlink()
     refused(path, "'my_course.yaml'", "not in the save's folder")
+
+
+# --- anything at all, anywhere in a save --------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**40), max_value=10**40),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(["tutorial", "sam_missile", "attack_drone", "expected", "../x.yaml", "/dev/zero", ""]),
+        st.text(max_size=6),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def places(data, prefix=()) -> list[tuple]:
+    """Every place in the save's data a value can be put, as a path of keys and indexes."""
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += places(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += places(value, (*prefix, index))
+    return found
+
+
+def put(data, path: tuple, value):
+    data = copy.deepcopy(data)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=st.data())
+def test_anything_anywhere_in_a_save_is_loaded_or_refused_in_words(saved, choice):
+    path, data = saved
+    where = choice.draw(st.sampled_from(places(data)), label="place")
+    write(path, put(data, where, choice.draw(JSON_VALUES, label="value")))
+    before = folder_state(path.parent)
+    try:
+        game = Game.load(path)
+    except SaveFileError as error:
+        assert str(error).startswith(f"{path}: ") and "Traceback" not in str(error)
+    else:
+        assert len(game.reports) <= game.scenario.turns
+    assert folder_state(path.parent) == before
