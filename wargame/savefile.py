@@ -173,8 +173,9 @@ def check_save(data, source: str = "save file") -> SavedGame:
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
         raise SaveFileError(f"{source}: this is not a save file of the drone wargame kit.")
     version = data.get("version")
-    if isinstance(version, bool) or version not in READABLE_VERSIONS:
-        newer = " (a newer kit wrote it: update the kit to load it)" if isinstance(version, int) and not isinstance(version, bool) and version > SAVE_VERSION else ""
+    whole = isinstance(version, int) and not isinstance(version, bool)
+    if not whole or version not in READABLE_VERSIONS:
+        newer = " (a newer kit wrote it: update the kit to load it)" if whole and version > SAVE_VERSION else ""
         raise SaveFileError(
             f"{source}: this save file uses version {quoted(version)} of the save format{newer}; "
             f"this kit reads version {SAVE_VERSION} and earlier."
@@ -274,7 +275,7 @@ def _named_scenario(reference: ScenarioReference, version: int, folder: Path, so
                 f"{source}: the game was played on the scenario {quoted(reference.name)}, which is not shipped with this kit, "
                 f"and the save names no file for it. {pass_one}"
             )
-        return load_scenario(reference.name)
+        return load_scenario(SCENARIO_DIR / f"{reference.name}.yaml")  # never a file of that name elsewhere
     path = _scenario_file(reference.path, version, folder, source)
     try:
         return load_scenario(path)

@@ -118,6 +118,7 @@ FIELD_DAMAGE = {
     "version-99": (lambda d: changed(d, version=99), ["version 99", "newer kit", "reads version 2"]),
     "version-as-text": (lambda d: changed(d, version="1"), ["version '1'", "reads version"]),
     "version-true": (lambda d: changed(d, version=True), ["version True"]),
+    "version-float": (lambda d: changed(d, version=1.0), ["version 1.0"]),
     "no-orders": (lambda d: {k: v for k, v in d.items() if k != "orders"}, ["damaged", "no orders"]),
     "seed-2**70": (lambda d: changed(d, seed=2**70), ["seed", "whole number from 0 to 9,223,372,036,854,775,807"]),
     "seed-true": (lambda d: changed(d, seed=True), ["seed", "not True"]),
@@ -174,6 +175,14 @@ def test_a_save_without_a_scenario_name_says_so(saved):
     write(path, with_scenario(data, name=None, path=None))
     message = refused(path, "names no scenario", "scenario=")
     assert "None" not in message and "folder" not in message
+
+
+def test_a_shipped_name_never_reads_a_file_of_that_name_elsewhere(saved, tmp_path, monkeypatch):
+    path, _ = saved
+    shipped = wargame.load_scenario("tutorial").path
+    (tmp_path / "tutorial").write_text("title: impostor\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert Game.load(path).scenario.path == shipped
 
 
 def test_a_save_of_a_scenario_that_is_not_shipped_says_so(saved):
