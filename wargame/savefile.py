@@ -224,7 +224,7 @@ def _saved_orders(saved, damaged: str) -> tuple[Orders, ...]:
         try:
             orders.append(plain_orders(entry))
         except OrdersError as error:
-            raise SaveFileError(f"{damaged}: turn {turn}'s orders are malformed: {' '.join(error.problems)}") from None
+            raise SaveFileError(f"{damaged}: turn {turn}'s orders are malformed: {' '.join(_first_problems(error).problems)}") from None
     return tuple(orders)
 
 
@@ -331,8 +331,15 @@ def replay(saved: SavedGame, scenario: Scenario, source: str, game_class):
         try:
             game.play_turn(orders)
         except OrdersError as error:
-            raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {error}") from None
+            raise SaveFileError(f"{source}: turn {turn}'s orders cannot be replayed: {_first_problems(error)}") from None
     return game
+
+
+def _first_problems(error: OrdersError, shown: int = 5) -> OrdersError:
+    """The orders' problems, the first few of a long list (a damaged save may hold a thousand)."""
+    if len(error.problems) <= shown:
+        return error
+    return OrdersError(error.problems[:shown] + [f"... and {len(error.problems) - shown:,} more problems"])
 
 
 def load_game(path: str | os.PathLike, scenario: Scenario | str | os.PathLike | None = None, game_class=None):

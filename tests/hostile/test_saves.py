@@ -154,6 +154,10 @@ FIELD_DAMAGE = {
         ["turn 1", "cannot be replayed", "capacity is"],
     ),
     "unknown-item": (lambda d: with_orders(d, 2, imports={"sam_missle": 1}), ["turn 2", "cannot be replayed", "sam_missile"]),
+    "a-thousand-unknown-items": (
+        lambda d: with_orders(d, 1, imports={f"item_{k}": 1 for k in range(1000)}),
+        ["turn 1", "no item called 'item_0'", "and 995 more problems"],
+    ),
     "more-turns-than-the-game": (lambda d: changed(d, orders=[{}] * 5), ["turn 5", "cannot be replayed", "over"]),
     "changed-scenario": (lambda d: with_scenario(d, content_hash="0123456789abcdef"), ["has changed", "0123456789abcdef"]),
 }
