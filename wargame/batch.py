@@ -16,7 +16,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .game import Game, player_view
+from .game import Game
+from .observe import player_views
 from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, problems_for_game
 from .policies import BUILT_IN, held
 from .rules.draws import make_draws
@@ -87,10 +88,7 @@ def decide(policy: Callable, state: State, tables: Tables) -> OrderArrays:
     """The policy's orders for every game of the batch."""
     if getattr(policy, "batched", False):
         return policy(state, tables)
-    per_game = []
-    for game in range(state.batch):
-        orders = policy(player_view(state, tables, game))
-        per_game.append(orders_to_arrays(orders, tables))
+    per_game = [orders_to_arrays(policy(view), tables) for view in player_views(state, tables)]
     return OrderArrays.stack(per_game)
 
 

@@ -34,8 +34,8 @@ from .orders import (
     units,
 )
 from .rules.draws import make_draws
+from .observe import PlayerView, player_view  # re-exported: the view lives with the observer
 from .rules.economy import order_costs
-from .rules.raid import expected_raid_size
 from .rules.record import Event
 from .savefile import MODES, SAVE_FORMAT, SAVE_VERSION, SaveFileError  # noqa: F401  (importable from here as before)
 from .scenario import Scenario, load_scenario
@@ -48,50 +48,6 @@ class GameOver(RuntimeError):
     """Raised when a turn is played after the last one."""
 
 
-@dataclass(frozen=True)
-class PlayerView:
-    """What the player sees at the start of a turn (what a policy decides from)."""
-
-    turn: int
-    turns: int
-    money_usd: float
-    income_usd_per_turn: float
-    stock_units: dict[str, float]
-    capacity_units_per_turn: dict[str, float]
-    on_order_units: dict[str, float]
-    import_available_units: dict[str, float]
-    operators: float
-    jamming_intensity: float
-    raid_estimate_units: dict[str, tuple[float, float]]
-    countermeasures: dict[str, float]
-    prohibited_levels: tuple[str, ...]
-
-
-def player_view(state: State, tables: Tables, game: int = 0) -> PlayerView:
-    """One game's view of a batch state, keyed by the scenario's ids."""
-
-    def by_item(values: np.ndarray) -> dict[str, float]:
-        return {item: float(values[game, i]) for i, item in enumerate(tables.items)}
-
-    mean = expected_raid_size(state, tables)[game] if state.turn <= tables.turns else np.zeros(len(tables.threats))
-    estimate = {
-        threat: (max(0.0, float(m - 2 * np.sqrt(m))), float(m + 2 * np.sqrt(m))) for threat, m in zip(tables.threats, mean)
-    }
-    return PlayerView(
-        turn=state.turn,
-        turns=tables.turns,
-        money_usd=float(state.money[game]),
-        income_usd_per_turn=float(state.income[game]),
-        stock_units=by_item(state.stock),
-        capacity_units_per_turn=by_item(state.capacity + state.joint_capacity),
-        on_order_units=by_item(tables.stock_pipe.waiting(state.incoming_stock)),
-        import_available_units=by_item(state.import_available),
-        operators=float(state.operators[game]),
-        jamming_intensity=float(state.jamming[game]),
-        raid_estimate_units=estimate,
-        countermeasures={item: float(v) for item, v in by_item(state.countermeasure).items() if v > 0},
-        prohibited_levels=tuple(level for a, level in enumerate(tables.levels) if state.prohibited[game, a]),
-    )
 
 
 @dataclass

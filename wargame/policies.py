@@ -25,10 +25,10 @@ from .state import State
 from .tables import Tables
 
 
-def _layered(tables: Tables, orders: OrderArrays, cheapest_first: bool, cheap_shots: int = 2) -> None:
-    """Every interceptor able to engage a threat, by price, with the dearest one shot behind."""
-    items = np.full(orders.layer_item.shape[1:], -1)
-    shots = np.ones(orders.layer_shots.shape[1:])
+def layered_doctrine(tables: Tables, cheapest_first: bool, cheap_shots: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """[T, L] items and shots: every interceptor able to engage a threat, by price, the dearest one shot behind."""
+    items = np.full((len(tables.threats), tables.layer_slots), -1)
+    shots = np.ones((len(tables.threats), tables.layer_slots))
     for t in range(len(tables.threats)):
         able = np.nonzero(tables.can_engage[:, t])[0]
         ordered = sorted(able, key=lambda i: tables.unit_cost[i], reverse=not cheapest_first)
@@ -36,8 +36,25 @@ def _layered(tables: Tables, orders: OrderArrays, cheapest_first: bool, cheap_sh
             expensive = slot == len(ordered) - 1 and len(ordered) > 1
             items[t, slot] = item
             shots[t, slot] = 1 if expensive else min(cheap_shots, int(tables.max_shots[item]))
-    orders.layer_item[:] = items
-    orders.layer_shots[:] = shots
+    return items, shots
+
+
+def single_doctrine(tables: Tables, dearest: bool, shots: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """[T, L] items and shots: only the dearest (or the cheapest) interceptor able to engage each threat."""
+    items = np.full((len(tables.threats), tables.layer_slots), -1)
+    fired = np.ones((len(tables.threats), tables.layer_slots))
+    for t in range(len(tables.threats)):
+        able = np.nonzero(tables.can_engage[:, t])[0]
+        if able.size:
+            pick = (max if dearest else min)(able, key=lambda i: tables.unit_cost[i])
+            items[t, 0] = pick
+            fired[t, 0] = min(shots, int(tables.max_shots[pick]))
+    return items, fired
+
+
+def _layered(tables: Tables, orders: OrderArrays, cheapest_first: bool, cheap_shots: int = 2) -> None:
+    """Every interceptor able to engage a threat, by price, with the dearest one shot behind."""
+    orders.layer_item[:], orders.layer_shots[:] = layered_doctrine(tables, cheapest_first, cheap_shots)
 
 
 def _buy(wanted: np.ndarray, price: np.ndarray | float, money_left: np.ndarray) -> np.ndarray:
@@ -67,15 +84,8 @@ def hold(state: State, tables: Tables) -> OrderArrays:
 
 def missiles_only(state: State, tables: Tables) -> OrderArrays:
     orders = empty_order_arrays(tables, state.batch)
-    orders.layer_item[:] = -1
-    orders.layer_shots[:] = 1
-    chosen = set()
-    for t in range(len(tables.threats)):
-        able = np.nonzero(tables.can_engage[:, t])[0]
-        if able.size:
-            best = max(able, key=lambda i: tables.unit_cost[i])
-            orders.layer_item[:, t, 0] = best
-            chosen.add(int(best))
+    orders.layer_item[:], orders.layer_shots[:] = single_doctrine(tables, dearest=True)
+    chosen = {int(item) for item in orders.layer_item[0, :, 0] if item >= 0}
     money_left = _money_after_development(state, tables, orders)
     unit_price = production_unit_cost(state, tables)
     for item in sorted(chosen):
