@@ -42,7 +42,7 @@ install: $(STAMP)
 
 # Order-only prerequisite (after |): the venv is made once and never triggers a reinstall.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,rl]'
 	@touch $@
 
 # A venv that failed halfway (e.g. no ensurepip) is removed, so the next run starts clean.

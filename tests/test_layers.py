@@ -15,6 +15,9 @@ RULE_SIDE = [
     PACKAGE / "tables.py",
     PACKAGE / "orders.py",
     PACKAGE / "policies.py",
+    PACKAGE / "observe.py",
+    PACKAGE / "actions.py",
+    PACKAGE / "selfcheck.py",
 ]
 INTERFACE = ("ipywidgets", "bokeh", "jupyter_bokeh", "wargame.ui", "wargame.charts", "wargame.report")
 RELATIVE_INTERFACE = ("ui", "charts", "report")
@@ -40,6 +43,16 @@ def test_rule_side_modules_import_no_interface(path):
         assert not name.startswith(INTERFACE), f"{path.name} imports {name}"
         parts = name.lstrip(".").split(".")
         assert not (name.startswith(".") and parts[0] in RELATIVE_INTERFACE), f"{path.name} imports {name}"
+
+
+def test_only_the_environment_module_imports_gymnasium():
+    """Gymnasium is the optional [rl] extra: everything else must import without it."""
+    importers = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if any(name.split(".")[0] == "gymnasium" for name in imported_modules(path))
+    ]
+    assert importers == ["env.py"]
 
 
 def test_the_checker_sees_an_interface_import(tmp_path):

@@ -102,7 +102,8 @@ def load_environment() -> dict:
 def pyproject_requirements() -> dict[str, str]:
     project = load_pyproject()["project"]
     texts = list(project["dependencies"])
-    texts += project["optional-dependencies"]["test"]
+    for extra in project["optional-dependencies"].values():  # test, rl: environment.yml has them all
+        texts += extra
     return requirements(texts)
 
 
@@ -211,7 +212,7 @@ def _dry_run(target: str) -> str:
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_lab_and_test_run_the_right_commands():
     lab = _dry_run("lab")
-    assert "pip install" in lab and "-e '.[test]'" in lab
+    assert "pip install" in lab and "-e '.[test,rl]'" in lab
     assert re.search(r"\.venv/bin/jupyter lab notebooks/00_start_here\.ipynb", lab), lab
     test = _dry_run("test")
     assert "pip install" in test

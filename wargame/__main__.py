@@ -6,7 +6,8 @@ Commands:
     Check scenario files (paths or shipped names; all shipped scenarios when none is given).
     Prints ``OK: FILE (title, N turns)`` for a valid file and one line per problem otherwise,
     ``FILE:LINE: field.path = value: what is wrong (allowed: ...)``. Exits 1 when any file has a
-    problem, 0 when all are valid.
+    problem, 0 when all are valid. With ``--play``, also plays each valid scenario with random
+    legal orders (``--games`` games in each mode) and checks the engine's invariants every turn.
 ``schema [--output PATH]``
     Write the JSON Schema of scenario files, to standard output or to PATH.
 
@@ -69,6 +70,8 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="a scenario file or a shipped scenario's name (default: every shipped scenario)",
     )
+    command.add_argument("--play", action="store_true", help="also play random legal games and check the invariants")
+    command.add_argument("--games", type=int, default=32, metavar="N", help="games per mode with --play (default 32)")
     command.set_defaults(run=run_validate)
 
 
@@ -78,6 +81,9 @@ def run_validate(args: argparse.Namespace) -> int:
     failed = 0
     for name in names:
         valid, lines = check_file(name)
+        if valid and args.play:
+            valid, played = check_play(name, max(1, args.games))
+            lines += played
         failed += not valid
         print("\n".join(lines), flush=True)
     if failed:
@@ -98,6 +104,21 @@ def check_file(name: str, load: Callable = load_scenario) -> tuple[bool, list[st
         bug = f"{type(error).__name__}: {error}"
         return False, [f"{name}: internal error while checking this file ({bug}); please report it"]
     return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)"]
+
+
+def check_play(name: str, games: int) -> tuple[bool, list[str]]:
+    """Random legal play in both modes: whether every invariant held, and the lines that say so."""
+    from .selfcheck import play_random
+
+    try:
+        scenario = load_scenario(name)
+        problems = [f"{name}: {mode} play: {p}" for mode in ("stochastic", "expected") for p in play_random(scenario, games, mode=mode)]
+    except Exception as error:  # a bug in the kit: still one line, never a traceback
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        return False, [f"{name}: internal error while playing this scenario ({type(error).__name__}: {error}); please report it"]
+    plural = "s" if games != 1 else ""
+    return not problems, problems or [f"OK: {name}: {games} random game{plural} in each mode kept every invariant"]
 
 
 # --- schema -----------------------------------------------------------------------------------

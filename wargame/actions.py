@@ -34,7 +34,9 @@ orders and ``order_problems`` checks them; nothing here re-states a rule):
 2. a development cycle the money cannot pay becomes the cheapest cycle;
 3. sorties beyond what the operators can fly at the chosen level are cut, in proportion;
 4. when the purchases cost more than the money left after the development cycle, every
-   purchase (production, lines, imports, training) is cut in the same proportion.
+   purchase (production, lines, imports, training) is cut in the same proportion, rounded
+   down; what the rounding leaves buys back what the cut took away, item by item in catalogue
+   order (production, then imports, then domestic lines, then joint lines).
 
 The orders are then checked with ``order_problems``. Should a game's orders still be refused
 (a bug in this module), that game buys nothing and strikes nothing this turn, or, with
@@ -52,7 +54,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .observe import MAX_NEW_LINES_PER_TURN, MAX_TRAINED_PER_TURN
+from .observe import MAX_NEW_LINES_PER_TURN, MAX_TRAINED_PER_TURN, observe
 from .orders import OrderArrays, empty_order_arrays, order_problems, problems_for_game
 from .policies import layered_doctrine, single_doctrine
 from .rules.economy import order_costs
@@ -143,6 +145,21 @@ def _build_layout(tables: Tables) -> ActionLayout:
         doctrine_items=np.stack([items for items, _ in templates]).astype(int),
         doctrine_shots=np.stack([shots for _, shots in templates]).astype(float),
     )
+
+
+def policy_from_actions(choose, name: str = "trained"):
+    """A batched policy for ``simulate`` (and the class ranking) from ``choose(observations) -> action``.
+
+    ``choose`` gets the ``[B, N]`` observations of ``observe`` and returns a batched action;
+    the projection makes the orders legal, as in the environment.
+    """
+
+    def policy(state: State, tables: Tables) -> OrderArrays:
+        return legal_orders(state, tables, choose(observe(state, tables)))
+
+    policy.batched = True
+    policy.__name__ = policy.__qualname__ = name
+    return policy
 
 
 def action_mask(state: State, tables: Tables) -> dict[str, np.ndarray]:
@@ -241,8 +258,12 @@ def _strikes(state: State, tables: Tables, layout: ActionLayout, shares: np.ndar
     orders.strikes[:, items, sets] = np.floor(flown * cut[:, None])
 
 
+PURCHASES = (("production", "production"), ("imports", "imports"), ("capacity", "capacity"), ("joint_capacity", "capacity"))
+
+
 def _within_money(state: State, tables: Tables, orders: OrderArrays) -> None:
-    """Cut every purchase in the same proportion until the orders cost no more than the money."""
+    """Cut every purchase in the same proportion until the orders cost no more than the money,
+    then spend what the rounding left, buying back item by item what the cut took away."""
     costs = order_costs(state, orders, tables)
     development = costs["development"]
     purchases = sum(cost for category, cost in costs.items() if category != "development")
@@ -250,10 +271,37 @@ def _within_money(state: State, tables: Tables, orders: OrderArrays) -> None:
     over = purchases > left
     if not over.any():
         return
+    wanted = {name: getattr(orders, name).copy() for name, _ in PURCHASES}
     scale = np.where(over, left / np.maximum(purchases, 1e-12), 1.0) * (1 - 1e-9)
-    for amounts in (orders.production, orders.capacity, orders.joint_capacity, orders.imports):
+    for name, _ in PURCHASES:
+        amounts = getattr(orders, name)
         amounts[:] = np.where(over[:, None], np.floor(amounts * scale[:, None]), amounts)
     orders.train_operators[:] = np.where(over, np.floor(orders.train_operators * scale), orders.train_operators)
+
+    money_left = left - sum(cost for category, cost in order_costs(state, orders, tables).items() if category != "development")
+    prices = _unit_prices(state, tables)
+    for name, category in PURCHASES:
+        amounts = getattr(orders, name)
+        for i in range(len(tables.items)):
+            price = prices[name][:, i]
+            short = over & (wanted[name][:, i] > amounts[:, i]) & (price <= money_left)
+            if not short.any():
+                continue
+            more = np.floor(np.divide(money_left, price, out=np.zeros_like(price), where=price > 0) * (1 - 1e-9))
+            more = np.where(short, np.minimum(wanted[name][:, i] - amounts[:, i], more), 0.0)
+            amounts[:, i] += more
+            money_left = money_left - more * price
+
+
+def _unit_prices(state: State, tables: Tables) -> dict[str, np.ndarray]:
+    """[B, I] the price of one more unit of each purchase, read from the engine's ``order_costs``."""
+    prices = {name: np.zeros((state.batch, len(tables.items))) for name, _ in PURCHASES}
+    for i in range(len(tables.items)):
+        for name, category in PURCHASES:
+            one = empty_order_arrays(tables, state.batch)
+            getattr(one, name)[:, i] = 1.0
+            prices[name][:, i] = order_costs(state, one, tables)[category]
+    return prices
 
 
 def _checked(state: State, tables: Tables, orders: OrderArrays, strict: bool) -> OrderArrays:

@@ -20,6 +20,7 @@ from .game import Game
 from .observe import player_views
 from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, problems_for_game
 from .policies import BUILT_IN, held
+from .progress import progress
 from .rules.draws import make_draws
 from .scenario import Scenario, load_scenario
 from .seeds import checked_seed
@@ -155,8 +156,10 @@ def simulate(
         frame.insert(0, "seed", seeds)
         frame.insert(0, "run", np.arange(runs))
         turns.append(frame)
+        bar.update(1)
 
-    final = play_batch(tables, function, seeds, mode, on_turn=keep)
+    with progress(total=tables.turns, desc=f"simulate {runs:,} games", unit="turn") as bar:
+        final = play_batch(tables, function, seeds, mode, on_turn=keep)
     history = pd.concat(turns, ignore_index=True).sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
     totals = history.groupby("run")[list(SUMMARY_METRICS)].sum()
     totals["cost_exchange_ratio"] = totals["interceptor_spend_usd"] / totals["raid_cost_usd"].where(totals["raid_cost_usd"] > 0)

@@ -7,11 +7,13 @@ Prints, for a scenario over its full length (``eastern_front`` by default):
   playing all 10,000 singly takes minutes; the rate is per game-turn either way);
 - the ratio of the two;
 - the time of one interactive turn (``Game.play_turn``, validation and lessons included);
-- the peak memory of a batch of 100,000 games, measured in a child process.
+- the peak memory of a batch of 100,000 games, measured in a child process;
+- env-steps per second of the vector environment (``wargame.env.WargameVectorEnv``, 1,000
+  games, random legal actions), when the ``[rl]`` extra is installed.
 
 It pins itself to one core so that the figures are per core. Targets from the engine issue:
 batch >= 200,000 game-turns/s, batch >= 30x one at a time, one turn < 5 ms, 100,000 games in
-under 1 GiB.
+under 1 GiB; from the environment issue, the vector environment >= 10,000 env-steps/s.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .policies import BUILT_IN
 from .scenario import load_scenario
 from .tables import tables_for
 
-TARGETS = {"batch": 200_000, "ratio": 30, "turn_ms": 5.0, "memory_gib": 1.0}
+TARGETS = {"batch": 200_000, "ratio": 30, "turn_ms": 5.0, "memory_gib": 1.0, "env_steps": 10_000}
 
 
 def _pin_to_one_core() -> None:
@@ -76,6 +78,21 @@ def interactive_turn_ms(scenario, policy: str, repeats: int = 3) -> float:
             game.play_turn(orders)
             timings.append(time.perf_counter() - start)
     return 1000 * statistics.median(timings)
+
+
+def vector_env_rate(scenario, num_envs: int = 1000, episodes: int = 2, seed: int = 0) -> float:
+    """Env-steps per second of the vector environment with random legal actions (drawing them included)."""
+    from .actions import random_actions
+    from .env import WargameVectorEnv
+
+    envs = WargameVectorEnv(num_envs, scenario)
+    rng = np.random.default_rng(seed)
+    envs.reset(seed=seed)
+    steps = episodes * (envs.tables.turns + 1)  # +1: the autoreset step that starts the next games
+    start = time.perf_counter()
+    for _ in range(steps):
+        envs.step(random_actions(rng, envs.tables, num_envs))
+    return steps * num_envs / (time.perf_counter() - start)
 
 
 def peak_memory_gib(scenario_name: str, policy: str, games: int) -> float:
@@ -124,11 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  one interactive turn:           {turn_ms:>12.2f} ms            target < {TARGETS['turn_ms']}")
     memory = peak_memory_gib(args.scenario, args.policy, args.memory_games)
     print(f"  peak memory, {args.memory_games:,} games:    {memory:>12.3f} GiB           target < {TARGETS['memory_gib']}")
+    try:
+        env_steps = vector_env_rate(scenario)
+        print(f"  vector env, 1,000 games:        {env_steps:>12,.0f} env-steps/s   target >= {TARGETS['env_steps']:,}")
+    except ImportError:
+        env_steps = None
+        print("  vector env: not measured (install the [rl] extra: pip install -e '.[rl]')")
     met = (
         batch_per_s >= TARGETS["batch"]
         and ratio >= TARGETS["ratio"]
         and turn_ms < TARGETS["turn_ms"]
         and memory < TARGETS["memory_gib"]
+        and (env_steps is None or env_steps >= TARGETS["env_steps"])
     )
     print("  all targets met" if met else "  NOT all targets met")
     return 0

@@ -48,7 +48,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.utils import seeding
 from gymnasium.vector.utils import batch_space
 
-from .actions import action_layout, action_mask, legal_orders, turn_reward
+from .actions import action_layout, action_mask, legal_orders, policy_from_actions, turn_reward  # noqa: F401 (re-exported)
 from .game import Game
 from .observe import observation_table, observe
 from .orders import orders_from_arrays
