@@ -82,3 +82,47 @@ def test_validate_play_exits_1_and_prints_what_broke(capsys, monkeypatch):
     captured = capsys.readouterr()
     assert "tutorial: expected play: after turn 2, game 0: money not conserved" in captured.out
     assert "problems in 1 of 1 scenario file" in captured.err
+
+
+EVERY_RULE = """
+extends: tutorial
+title: "Test variant: joint lines, strikes, decoys and every kind of event"
+turns: 6
+catalogue:
+  interceptor_drone:
+    joint_production: {partner: a partner, capacity_cost_factor: 1.5, lead_time_days: 30, unit_cost_factor: 0.8}
+  strike_drone:
+    name: Long-range strike drone
+    role: strike_drone
+    unit_cost_usd: 50_000
+    max_shots_per_target: 1
+    stock_units: 40
+    capacity_units_per_turn: 20
+    capacity_cost_usd_per_unit: 0
+    capacity_lead_time_days: 0
+    imports: {available_units_per_turn: 10, price_premium: 0.5, delay_days: 0}
+adversary:
+  threats:
+    attack_drone: {decoy_share: 0.3, decoy_unit_cost_usd: 10_000, growth_per_turn: 0.1, schedule: {3: 1.5}}
+  countermeasures: {first_turn: 2, interval_turns: 2, pk_penalty: 0.5}
+  target_sets:
+    launch_sites: {name: Launch sites, value_usd_per_hit: 2_000_000, capacity_loss_per_hit: 0.02, recovery_per_turn: 0.2, dwell_minutes: 30}
+training:
+  lead_time_days: 0
+events:
+  - {turn: 2, type: funding, grant_usd: 10_000_000, per_turn_usd: 25_000_000, text: A grant.}
+  - {turn: 3, type: legal_regime, prohibited_levels: [full_autonomy, remote_piloting], incident_cost_usd: 8_000_000, text: Stricter rules.}
+  - {turn: 3, type: import_market, item: sam_missile, available_units_per_turn: 2, text: The market dries up.}
+  - {turn: 4, type: jamming, intensity: 0.7, text: Jamming grows.}
+  - {turn: 5, type: delivery, item: strike_drone, units: 10, text: Drones from an ally.}
+"""
+
+
+@pytest.mark.parametrize("mode", ["stochastic", "expected"])
+def test_random_legal_play_with_every_rule_in_play(tmp_path, mode):
+    """Joint lines, a free production line, strikes, training with no lead, prohibitions that
+    include the default level, and every kind of event: the projection still finds legal orders."""
+    path = tmp_path / "every_rule.yaml"
+    path.write_text(EVERY_RULE, encoding="utf-8")
+    assert play_random(wargame.load_scenario(path), games=48, seed=2, mode=mode) == []
+    assert main(["validate", "--play", "--games", "4", str(path)]) == 0
