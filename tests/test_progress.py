@@ -41,3 +41,16 @@ def test_a_bar_that_is_on_writes_plain_text_after_its_delay():
     with progress(total=4, file=quiet, disable=False) as bar:  # the default delay: a short run stays silent
         bar.update(4)
     assert quiet.getvalue() == ""
+
+
+def test_simulate_counts_its_turns_on_a_bar_when_bars_are_on(monkeypatch, capsys):
+    import wargame
+
+    monkeypatch.setenv("WARGAME_PROGRESS", "1")
+    monkeypatch.setattr(progress_module, "SHOW_AFTER_SECONDS", 0.0)
+    wargame.simulate("tutorial", "hold", runs=5, seed=0)
+    shown = capsys.readouterr().err
+    assert "simulate 5 games" in shown and "/4 " in shown  # a bar over the 4 turns (tqdm throttles redraws)
+    monkeypatch.setenv("WARGAME_PROGRESS", "0")
+    wargame.simulate("tutorial", "hold", runs=5, seed=0)
+    assert capsys.readouterr().err == ""
