@@ -35,7 +35,7 @@ def _three_turns(name: str = "gulf_depletion"):
         orders = legal_orders(state, tables, random_actions(rng, tables, 4), strict=True)
         turn = state.turn
         state, record = resolve_turn(state, orders, tables, draws)
-        ledger.add(turn, orders, record.metrics)
+        ledger.add(turn, orders, record.metrics, state, expected=False)
     return tables, state, ledger
 
 
@@ -115,13 +115,15 @@ events:
   - {turn: 3, type: import_market, item: sam_missile, available_units_per_turn: 2, text: The market dries up.}
   - {turn: 4, type: jamming, intensity: 0.7, text: Jamming grows.}
   - {turn: 5, type: delivery, item: strike_drone, units: 10, text: Drones from an ally.}
+  - {turn: 2, type: delivery, item: sam_missile, units: 6, text: "Missiles from an ally, maybe late.", slip: {chance: 0.5, by_turns: [1, 2]}}
 """
 
 
 @pytest.mark.parametrize("mode", ["stochastic", "expected"])
 def test_random_legal_play_with_every_rule_in_play(tmp_path, mode):
     """Joint lines, a free production line, strikes, training with no lead, prohibitions that
-    include the default level, and every kind of event: the projection still finds legal orders."""
+    include the default level, every kind of event and a delivery that may slip: the projection
+    still finds legal orders, and the ledger counts the slipped delivery when it comes."""
     path = tmp_path / "every_rule.yaml"
     path.write_text(EVERY_RULE, encoding="utf-8")
     assert play_random(wargame.load_scenario(path), games=48, seed=2, mode=mode) == []

@@ -23,6 +23,7 @@ import numpy as np
 from .actions import legal_orders, random_actions
 from .orders import OrderArrays
 from .rules.draws import make_draws
+from .rules.events import firing_weights
 from .scenario import Scenario
 from .state import State, initial_state
 from .tables import Tables, tables_for
@@ -49,7 +50,8 @@ class Ledger:
         self.money_out = np.zeros(batch)
         self.last: dict[str, np.ndarray] = {}
 
-    def add(self, turn: int, orders: OrderArrays, metrics: dict[str, np.ndarray]) -> None:
+    def add(self, turn: int, orders: OrderArrays, metrics: dict[str, np.ndarray], after: State, expected: bool) -> None:
+        """One turn played: its orders, its metrics and the state after it."""
         tables = self.tables
         self.turns_played += 1
         self.last = metrics
@@ -57,9 +59,10 @@ class Ledger:
             self.delivered[:, i] += metrics[f"delivered_{item}_units"]
             self.used[:, i] += metrics[f"expended_{item}_units"] + metrics.get(f"launched_{item}_units", 0.0)
         self.ordered += orders.production + orders.imports
-        for event in tables.scenario.events:
-            if event.type == "delivery" and event.turn == turn:
-                self.given[:, tables.items.index(event.item)] += event.units
+        fires, _ = firing_weights(after.event_turn, turn, tables, expected)  # a delivery may slip
+        for e, event in enumerate(tables.scenario.events):
+            if event.type == "delivery":
+                self.given[:, tables.items.index(event.item)] += event.units * fires[:, e]
         self.operators_ordered += orders.train_operators
         self.money_in += metrics["income_usd"] + metrics["grants_usd"]
         self.money_out += metrics["spend_total_usd"] + metrics["incident_charges_usd"]
@@ -119,6 +122,6 @@ def play_random(scenario: Scenario, games: int = 16, seed: int = 0, mode: str = 
             return [str(error)]
         turn = state.turn
         state, record = resolve_turn(state, orders, tables, draws, keep_events=False)
-        ledger.add(turn, orders, record.metrics)
+        ledger.add(turn, orders, record.metrics, state, expected=mode == "expected")
         problems = ledger.problems(state, mode)
     return problems
