@@ -49,7 +49,7 @@ CASES = [
         at="value: -3_500",
         field="catalogue.interceptor_drone.unit_cost_usd.value",
         value="-3500",
-        says=("out of range", "(allowed: > 0)"),
+        says=("out of range", "(allowed: > 0 and <= 10,000,000,000)"),
     ),
     Case(
         "zero unit cost written as a plain number",
@@ -65,7 +65,7 @@ CASES = [
         at="unit_cost_usd: 0",
         field="adversary.threats.attack_drone.unit_cost_usd",
         value="0",
-        says=("out of range", "(allowed: > 0)"),
+        says=("out of range", "(allowed: > 0 and <= 10,000,000,000)"),
     ),
     Case(
         "pk above one",
@@ -89,7 +89,7 @@ CASES = [
         at="stock_units: -5",
         field="catalogue.sam_missile.stock_units",
         value="-5",
-        says=("out of range", "(allowed: >= 0)"),
+        says=("out of range", "(allowed: >= 0 and <= 1,000,000,000)"),
     ),
     Case(
         "doctrine item that cannot engage the threat",

@@ -154,5 +154,7 @@ def allowed_list(choices: Iterable[Any]) -> str:
 
 
 def number(value: float) -> str:
-    """A limit as people write it: ``0`` not ``0.0``, ``0.25`` as is."""
+    """A limit as people write it: ``0`` not ``0.0``, ``0.25`` as is, ``1,000,000`` not ``1e+06``."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e6:
+        return f"{value:,.0f}"
     return f"{value:g}" if isinstance(value, float) else str(value)

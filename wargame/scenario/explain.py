@@ -182,6 +182,8 @@ def loose_numbers(data: Any, path: tuple = (), root: Any = None) -> list[tuple]:
     root = data if root is None else root
     if isinstance(data, (bool, float)):
         return _loose_number(data, path, root)
+    if isinstance(data, str) and _EXPONENT_TEXT.fullmatch(data.strip()):
+        return _number_read_as_text(data, path, root)
     if isinstance(data, dict):
         entries = data.items()
     elif isinstance(data, list):
@@ -204,6 +206,34 @@ def _loose_number(value: bool | float, path: tuple, root: Any) -> list[tuple]:
     if not math.isfinite(value):
         return [(path, f"not a finite number (allowed: {kind}, not .nan or .inf)")]
     return []
+
+
+# A number in exponent form that YAML 1.1 (PyYAML) reads as text: it needs a dot in the
+# mantissa and a sign in the exponent (1.5e+3), so 1.5e3 and 1e+6 are read as text.
+_EXPONENT_TEXT = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+")
+
+
+def _number_read_as_text(text: str, path: tuple, root: Any) -> list[tuple]:
+    spec = schema_at(path, root)
+    base = _pick_member(_unwrap(spec)[0], text) if spec is not None else None
+    if base not in (int, float, Sourced):
+        return []
+    kind = "a whole number" if base is int else "a number"
+    value = float(text.strip().replace("_", ""))
+    if not math.isfinite(value):
+        return [(path, f"not a finite number (allowed: {kind}, not .nan or .inf)")]
+    return [(path, f"YAML reads {text.strip()} as text, not a number (allowed: {kind}; write {how_to_write(value)})")]
+
+
+def how_to_write(value: float) -> str:
+    """A number as YAML reads it, plainly and in exponent form: ``1500 or 1.5e+3``."""
+    mantissa, exponent = f"{value:.15e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    scientific = f"{mantissa}{'0' if mantissa.endswith('.') else ''}e{int(exponent):+d}"
+    plain = f"{value:.15f}".rstrip("0").rstrip(".") if abs(value) < 1e16 else None
+    if plain is None or len(plain) > 20:
+        return scientific
+    return f"{plain} or {scientific}"
 
 
 # --- pydantic errors to problems --------------------------------------------------------------
@@ -232,14 +262,20 @@ _ID_RULE = "lower-case letters, digits and _, starting with a letter"
 
 
 def pydantic_problems(
-    errors: list[dict], data: Any, lines: LineMap, file: str, checked_paths: set[tuple] = frozenset()
+    errors: list[dict],
+    data: Any,
+    lines: LineMap,
+    file: str,
+    checked_paths: set[tuple] = frozenset(),
+    explained_paths: set[tuple] = frozenset(),
 ) -> list[Problem]:
     """pydantic's errors as problems, less those another problem already explains.
 
     A missing field is not reported when a misspelt key next to it is (the did-you-mean says it
     all), an id that breaks the id pattern is not reported when a cross-reference check has
     already found it unknown at the same place (``checked_paths``), and a limit broken by
-    ``.nan`` or ``.inf`` is left to ``loose_numbers``, which says "not a finite number".
+    ``.nan`` or ``.inf`` is left to ``loose_numbers``, which says "not a finite number", as is
+    any other value it has explained (``explained_paths``, such as ``1.5e3`` read as text).
     """
     suggested = set()
     for error in errors:
@@ -257,7 +293,10 @@ def pydantic_problems(
             continue
         if error["type"] in (*_LIMIT_KINDS, "finite_number") and _non_finite(error.get("input")):
             continue  # ``loose_numbers`` says "not a finite number"
-        problems.append(problem_from_pydantic(error, data, lines, file))
+        problem = problem_from_pydantic(error, data, lines, file)
+        if path in explained_paths or problem.path in explained_paths:
+            continue  # ``loose_numbers`` has said what is wrong with this value
+        problems.append(problem)
     return problems
 
 

@@ -22,14 +22,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..files import MEGABYTE, FileRefused, contained_path, read_bounded_text
 from .checks import cross_reference_problems
 from .errors import MISSING, Problem, ScenarioError, allowed_list, did_you_mean, show_value
 from .explain import LineMap, locate, loose_numbers, pydantic_problems, value_at
 from .schema import Scenario
+from .yaml_limits import BoundedLoader, LimitExceeded, unprintable_character
 
 ASSETS = FilePath(os.environ.get("WARGAME_ASSETS", FilePath(__file__).resolve().parents[2] / "assets"))
 SCENARIO_DIR = ASSETS / "scenarios"
 MAX_EXTENDS_DEPTH = 8
+MAX_FILE_BYTES = MEGABYTE  # the shipped scenarios are about 20 KB each
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -47,21 +50,41 @@ def resolve_scenario_path(name_or_path: str | os.PathLike, beside: FilePath | No
     """The file of a scenario given by path or by name.
 
     A name is looked up beside the file that names it (``beside``, for ``extends``), then among
-    the shipped scenarios; a relative path in ``extends`` is read from the extending file's
-    folder. A name that matches nothing is a ``ScenarioError`` listing the shipped names.
+    the shipped scenarios. A path in ``extends`` must stay in the extending file's folder: it
+    is read from there, and an absolute path, ``..`` or a link out of the folder is refused, so
+    a shared scenario cannot make the kit read (and quote) files elsewhere on the machine. A
+    name that matches nothing is a ``ScenarioError`` listing the shipped names.
     """
     text = os.fspath(name_or_path)
-    if not is_scenario_name(text) or (beside is None and FilePath(text).is_file()):
-        path = FilePath(text)
-        return beside / path if beside is not None and not path.is_absolute() else path
-    folders = ([beside] if beside is not None else []) + [SCENARIO_DIR]
-    for folder in folders:
-        for suffix in SUFFIXES:
-            if (folder / f"{text}{suffix}").is_file():
-                return folder / f"{text}{suffix}"
+    if beside is None and (not is_scenario_name(text) or FilePath(text).is_file()):
+        return FilePath(text)
+    if not is_scenario_name(text):
+        return _beside(text, beside)
+    for suffix in SUFFIXES:
+        if beside is not None and (beside / f"{text}{suffix}").is_file():
+            return _beside(f"{text}{suffix}", beside)
+    for suffix in SUFFIXES:
+        if (SCENARIO_DIR / f"{text}{suffix}").is_file():
+            return SCENARIO_DIR / f"{text}{suffix}"
     names = shipped_scenarios()
     message = f"no scenario of that name (allowed: {allowed_list(names)} or a path to a .yaml file)"
     raise ScenarioError([Problem(text, 0, (), MISSING, message + did_you_mean(text, names))])
+
+
+_EXTENDS_ALLOWED = "allowed: a shipped name such as tutorial, or a .yaml file in this file's folder"
+
+
+def _beside(reference: str, folder: FilePath) -> FilePath:
+    """The file ``reference`` names in ``folder`` (or below it), refused if it leads elsewhere."""
+    try:
+        path = contained_path(reference, folder)
+    except FileRefused as refused:
+        reason = str(refused).split(" (allowed:")[0]
+        raise ScenarioError([Problem(reference, 0, (), MISSING, f"{reason} ({_EXTENDS_ALLOWED})")]) from None
+    if path.suffix.lower() not in SUFFIXES:
+        message = f"not a scenario file: its name must end in .yaml ({_EXTENDS_ALLOWED})"
+        raise ScenarioError([Problem(reference, 0, (), MISSING, message)])
+    return path
 
 
 def load_scenario(name_or_path: str | os.PathLike) -> Scenario:
@@ -84,13 +107,15 @@ def validate(data: Any, lines: LineMap, file: str) -> Scenario:
     not_a_scenario = _not_a_scenario(data)
     if not_a_scenario:
         raise ScenarioError([Problem(file, lines.get((), (file, 1))[1], (), MISSING, not_a_scenario)])
-    found = cross_reference_problems(data) + loose_numbers(data)
+    loose = loose_numbers(data)
+    found = cross_reference_problems(data) + loose
     checked_paths = {entry[0] for entry in found}
     scenario, problems = None, []
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems += pydantic_problems(error.errors(), data, lines, file, checked_paths)
+        explained = {entry[0] for entry in loose}
+        problems += pydantic_problems(error.errors(), data, lines, file, checked_paths, explained)
     for path, message, *value in found:
         where = locate(path, lines, file)
         problems.append(Problem(*where, path, value[0] if value else value_at(data, path), message))
@@ -171,7 +196,7 @@ def read_merged(path: FilePath, chain: tuple[FilePath, ...]) -> tuple[dict, Line
     if len(here) >= MAX_EXTENDS_DEPTH:  # with the parent, the chain would be longer
         message = f"too many scenarios extend one another (allowed: at most {MAX_EXTENDS_DEPTH} in a chain)"
         raise ScenarioError([Problem(*where, ("extends",), parent_name, message)])
-    if not parent_path.is_file():
+    if not parent_path.exists():
         raise ScenarioError([Problem(*where, ("extends",), parent_name, "no such scenario file")])
     parent_data, parent_lines = read_merged(parent_path, here)
     if _not_a_scenario(parent_data):
@@ -223,7 +248,10 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
     """
     file = str(path)
     text = _read_text(path)
-    loader = yaml.SafeLoader(text)
+    unprintable = unprintable_character(text)
+    if unprintable:
+        raise ScenarioError([Problem(file, unprintable.line, (), MISSING, unprintable.message)])
+    loader = BoundedLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -243,6 +271,8 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
         if problems:
             raise ScenarioError(problems)
         data = loader.construct_document(node)
+    except LimitExceeded as limit:
+        raise ScenarioError([Problem(file, limit.line, limit.path, MISSING, limit.message)]) from None
     except yaml.MarkedYAMLError as error:
         raise ScenarioError([_runaway_quote(text, file) or _yaml_problem(error, file)]) from None
     except yaml.YAMLError as error:
@@ -253,21 +283,17 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
 
 
 def _read_text(path: FilePath) -> str:
-    """The file's text, or a one-line problem saying why it cannot be read."""
-    file = str(path)
+    """The file's text, or a one-line problem saying why it cannot be read.
+
+    Only a regular file of at most ``MAX_FILE_BYTES`` is read: a pipe, a device such as
+    ``/dev/zero`` or a huge file is refused before it is read.
+    """
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        reason = "file not found"
-    except IsADirectoryError:
-        reason = "this is a folder, not a scenario file"
-    except PermissionError:
-        reason = "cannot read the file: permission denied"
-    except UnicodeDecodeError:
-        reason = "not a text file (allowed: YAML text in UTF-8)"
-    except OSError as error:
-        reason = f"cannot read the file: {error.strerror or error}"
-    raise ScenarioError([Problem(file, 0, (), MISSING, reason)])
+        return read_bounded_text(path, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        reason = str(refused).replace("this is a folder, not a file", "this is a folder, not a scenario file")
+        reason = reason.replace("(allowed: text in UTF-8)", "(allowed: YAML text in UTF-8)")
+        raise ScenarioError([Problem(str(path), 0, (), MISSING, reason)]) from None
 
 
 _YAML_HINTS = {

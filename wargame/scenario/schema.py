@@ -11,6 +11,7 @@ are checked in ``checks.py``; this module holds the shapes and per-field limits 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -22,6 +23,9 @@ from pydantic import (
     PrivateAttr,
 )
 from pydantic_core import PydanticCustomError
+
+from .errors import number
+from .yaml_limits import describe_character
 
 
 class FrozenDict(dict):
@@ -58,19 +62,49 @@ Id = Annotated[
 ]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0, description="a fraction from 0 to 1")]
 Turn = Annotated[int, Field(ge=1, description="a turn number, 1 for the first turn")]
-Days = Annotated[int, Field(ge=0, description="a whole number of days")]
+
+# Upper bounds on every quantity that sizes memory or enters money arithmetic, far above real
+# figures (the shipped scenarios' largest: a $12 million missile, a $750 million budget, 2.7
+# thousand launches and 350 thousand units a turn, a two-year lead time), so that no figure a
+# game computes from them can overflow to infinity. README's "Limits" section lists them.
+MAX_DAYS = 7300  # 20 years: a lead time longer than the game is allowed (it arrives after the end)
+MAX_UNITS = 1e9  # units in stock, made, bought, launched or fired per turn, or wanted per year
+MAX_UNIT_COST_USD = 1e10  # the price of one unit, one unit a turn of capacity, one operator
+MAX_USD = 1e13  # budgets, grants, the value of a hit, the cost of an incident
+MAX_FACTOR = 1000.0  # multipliers: a surge in the raid, a threat's damage relative to a drone
+MAX_PEOPLE = 1e6  # people harmed by one hit
+MAX_MINUTES = 527_040.0  # a year of minutes (366 days)
+
+Days = Annotated[
+    int, Field(ge=0, le=MAX_DAYS, description=f"a whole number of days, at most {MAX_DAYS} (20 years)")
+]
+
+
+def _printable_text(text: str) -> str:
+    """Refuse text holding a control character: an escape code would reach players' terminals."""
+    for character in text:
+        if unicodedata.category(character) == "Cc" and character not in "\n\t":
+            raise PydanticCustomError(
+                "control_character",
+                "{message}",
+                {"message": f"the text holds {describe_character(character)} (allowed: printable text, tabs and line breaks)"},
+            )
+    return text
+
+
+Text = Annotated[str, AfterValidator(_printable_text)]
 
 
 class Sourced(Model):
     """A figure taken from public sources: the value used, where it comes from, and the spread."""
 
     value: float
-    source: str | None = Field(None, description="where the figure comes from, as published")
+    source: Text | None = Field(None, description="where the figure comes from, as published")
     range: tuple[float, float] | None = Field(
         None, description="[low, high] where sources disagree"
     )
     contested: bool = Field(False, description="true when sources contradict each other")
-    note: str | None = None
+    note: Text | None = None
 
     def __float__(self) -> float:
         return float(self.value)
@@ -86,8 +120,8 @@ def _bounded(low: float | None, high: float | None, low_open: bool = False):
     """A check that a sourced value (and its range) lie within the allowed limits."""
 
     def describe() -> str:
-        low_text = None if low is None else (f"> {low:g}" if low_open else f">= {low:g}")
-        high_text = None if high is None else f"<= {high:g}"
+        low_text = None if low is None else (f"> {number(low)}" if low_open else f">= {number(low)}")
+        high_text = None if high is None else f"<= {number(high)}"
         return " and ".join(t for t in (low_text, high_text) if t)
 
     def inside(number: float) -> bool:
@@ -124,8 +158,10 @@ def sourced(low: float | None = None, high: float | None = None, low_open: bool 
     ]
 
 
-Money = sourced(0.0)
-PositiveMoney = sourced(0.0, low_open=True)
+Money = sourced(0.0, MAX_USD)
+PositiveMoney = sourced(0.0, MAX_USD, low_open=True)
+UnitCost = sourced(0.0, MAX_UNIT_COST_USD)
+PositiveUnitCost = sourced(0.0, MAX_UNIT_COST_USD, low_open=True)
 Probability = sourced(0.0, 1.0)
 
 
@@ -180,24 +216,24 @@ class Budget(Model):
         default_factory=FrozenDict,
         description="turn -> new per-turn income from that turn on",
     )
-    source: str | None = None
+    source: Text | None = None
 
 
 class ImportTerms(Model):
     """Buying abroad: scarce, dearer and slower than building at home."""
 
-    available_units_per_turn: float = Field(ge=0, description="units the market offers per turn")
+    available_units_per_turn: float = Field(ge=0, le=MAX_UNITS, description="units the market offers per turn")
     price_premium: float = Field(
         ge=0, le=10, description="extra price as a fraction of the unit cost (0.3 = +30%)"
     )
     delay_days: Days = Field(description="days from order to delivery")
-    source: str | None = None
+    source: Text | None = None
 
 
 class JointProduction(Model):
     """Building lines with a combat-experienced partner: dearer lines, sooner, cheaper units."""
 
-    partner: str
+    partner: Text
     capacity_cost_factor: float = Field(
         gt=0, le=10, description="price of a joint line relative to a domestic one"
     )
@@ -205,27 +241,27 @@ class JointProduction(Model):
     unit_cost_factor: float = Field(
         gt=0, le=2, description="unit cost on joint lines relative to domestic lines"
     )
-    source: str | None = None
+    source: Text | None = None
 
 
 class Item(Model):
     """One catalogue entry: an interceptor type or a strike drone the defender can build or buy."""
 
-    name: str
+    name: Text
     role: Role
-    description: str | None = None
-    unit_cost_usd: PositiveMoney
+    description: Text | None = None
+    unit_cost_usd: PositiveUnitCost
     pk: frozen_dict_of(Id, Probability) = Field(
         default_factory=FrozenDict,
         description="threat class -> kill probability of one shot; only listed classes can be engaged",
     )
     max_shots_per_target: int = Field(3, ge=1, le=8)
     fire_capacity_per_turn: float | None = Field(
-        None, gt=0, description="most engagements per turn (launchers, crews); none = no limit"
+        None, gt=0, le=MAX_UNITS, description="most engagements per turn (launchers, crews); none = no limit"
     )
-    stock_units: float = Field(ge=0, description="units on hand at the start")
-    capacity_units_per_turn: float = Field(ge=0, description="domestic production per turn at the start")
-    capacity_cost_usd_per_unit: Money = Field(
+    stock_units: float = Field(ge=0, le=MAX_UNITS, description="units on hand at the start")
+    capacity_units_per_turn: float = Field(ge=0, le=MAX_UNITS, description="domestic production per turn at the start")
+    capacity_cost_usd_per_unit: UnitCost = Field(
         description="cost of adding one unit per turn of domestic capacity"
     )
     capacity_lead_time_days: Days = Field(description="days before new capacity produces")
@@ -240,21 +276,21 @@ class Item(Model):
 class Threat(Model):
     """One class of incoming threat the adversary launches each turn."""
 
-    name: str
-    unit_cost_usd: PositiveMoney
-    launches_per_turn: sourced(0.0) = Field(description="launch capacity at the start, per turn")
+    name: Text
+    unit_cost_usd: PositiveUnitCost
+    launches_per_turn: sourced(0.0, MAX_UNITS) = Field(description="launch capacity at the start, per turn")
     growth_per_turn: float = Field(
         0.0, ge=-1, le=5, description="fractional change in launch capacity each turn"
     )
     decoy_share: float = Field(0.0, ge=0, lt=1, description="fraction of launches that are decoys")
-    decoy_unit_cost_usd: Money = Field(default_factory=lambda: Sourced(value=0.0), description="cost of one decoy")
+    decoy_unit_cost_usd: UnitCost = Field(default_factory=lambda: Sourced(value=0.0), description="cost of one decoy")
     damage_factor: float = Field(
-        1.0, ge=0, description="damage of one real hit relative to a one-way drone (1.0)"
+        1.0, ge=0, le=MAX_FACTOR, description="damage of one real hit relative to a one-way drone (1.0)"
     )
     target_shares: frozen_dict_of(Id, Fraction) = Field(
         description="target category -> share of real leakers that hit it (sums to 1)"
     )
-    schedule: frozen_dict_of(Turn, Annotated[float, Field(ge=0)]) = Field(
+    schedule: frozen_dict_of(Turn, Annotated[float, Field(ge=0, le=MAX_FACTOR)]) = Field(
         default_factory=FrozenDict,
         description="turn -> multiplier on that turn's raid (a surge or a lull)",
     )
@@ -268,14 +304,14 @@ class Countermeasures(Model):
     pk_penalty: Fraction = Field(
         description="fraction of the countered system's effectiveness lost while active"
     )
-    description: str | None = None
-    source: str | None = None
+    description: Text | None = None
+    source: Text | None = None
 
 
 class StrikeTargetSet(Model):
     """An adversary target set that own strike drones can attack."""
 
-    name: str
+    name: Text
     value_usd_per_hit: PositiveMoney
     capacity_loss_per_hit: Fraction = Field(
         description="fraction of adversary launch capacity removed per hit"
@@ -284,6 +320,7 @@ class StrikeTargetSet(Model):
     dwell_minutes: float | None = Field(
         None,
         gt=0,
+        le=MAX_MINUTES,
         description="minutes a time-sensitive target stays put; none = fixed target",
     )
 
@@ -291,7 +328,7 @@ class StrikeTargetSet(Model):
 class Adversary(Model):
     """The side the engine plays: a schedule of raids plus simple adaptive rules."""
 
-    name: str
+    name: Text
     threats: frozen_dict_of(Id, Threat, min_length=1)
     jamming_intensity: Fraction = Field(description="electronic-warfare pressure on own drones")
     countermeasures: Countermeasures | None = None
@@ -301,41 +338,41 @@ class Adversary(Model):
 class TargetCategory(Model):
     """Something of the defender's that leakers hit."""
 
-    name: str
+    name: Text
     value_usd_per_hit: Money
     capacity_loss_per_hit: Fraction = Field(
         0.0, description="fraction of domestic production capacity lost per hit"
     )
-    civilian_harm_per_hit: float = Field(0.0, ge=0, description="people harmed per hit")
+    civilian_harm_per_hit: float = Field(0.0, ge=0, le=MAX_PEOPLE, description="people harmed per hit")
 
 
 class AutonomyLevel(Model):
     """One autonomy level for own strike drones and its trade-offs."""
 
-    name: str
-    description: str
+    name: Text
+    description: Text
     p_hit: Probability = Field(description="chance a sortie hits with no jamming")
     jamming_sensitivity: Fraction = Field(
         description="fraction of p_hit lost at full jamming (1.0 = useless under full jamming)"
     )
-    kill_chain_minutes: float = Field(gt=0, description="sensor-to-shooter time")
+    kill_chain_minutes: float = Field(gt=0, le=MAX_MINUTES, description="sensor-to-shooter time")
     p_misidentification: Probability = Field(description="chance a sortie strikes the wrong target")
     sorties_per_operator: float | None = Field(
-        None, gt=0, description="sorties one operator can fly or supervise per turn; none = no operator"
+        None, gt=0, le=MAX_UNITS, description="sorties one operator can fly or supervise per turn; none = no operator"
     )
     review_window_seconds: float | None = Field(
-        None, ge=0, description="time a human has to veto; none = no review"
+        None, ge=0, le=MAX_MINUTES * 60, description="time a human has to veto; none = no review"
     )
 
 
 class LegalRegime(Model):
     """The rules the coalition has set itself for autonomous weapons."""
 
-    name: str
-    description: str
+    name: Text
+    description: Text
     prohibited_levels: tuple[AutonomyLevelId, ...] = ()
     incident_cost_usd: Money = Field(description="cost of one misidentification incident")
-    source: str | None = None
+    source: Text | None = None
 
 
 class Autonomy(Model):
@@ -347,15 +384,15 @@ class Autonomy(Model):
 class DevelopmentCycle(Model):
     """How fast the defender patches a countermeasure, and what that speed costs."""
 
-    name: str
-    patch_days: int = Field(gt=0, description="days to patch one countermeasure")
+    name: Text
+    patch_days: int = Field(gt=0, le=MAX_DAYS, description="days to patch one countermeasure")
     cost_usd_per_turn: Money
-    source: str | None = None
+    source: Text | None = None
 
 
 class Training(Model):
-    initial_operators: float = Field(ge=0)
-    cost_usd_per_operator: Money
+    initial_operators: float = Field(ge=0, le=MAX_UNITS)
+    cost_usd_per_operator: UnitCost
     lead_time_days: Days
 
 
@@ -367,16 +404,16 @@ class Layer(Model):
 
 
 class DemandBenchmark(Model):
-    label: str
-    units_per_year: sourced(0.0, low_open=True)
+    label: Text
+    units_per_year: sourced(0.0, MAX_UNITS, low_open=True)
     roles: tuple[Role, ...] = Field(min_length=1, description="item roles counted against it")
 
 
 class LessonText(Model):
     """An instructor's rewording of a lesson: templates over named metrics, and thresholds."""
 
-    headline: str | None = None
-    detail: str | None = None
+    headline: Text | None = None
+    detail: Text | None = None
     thresholds: frozen_dict_of(Id, float) = Field(default_factory=FrozenDict)
 
 
@@ -384,9 +421,9 @@ class Par(Model):
     """What a competent play achieves, for the after-action report."""
 
     infrastructure_preserved_pct: float | None = Field(None, ge=0, le=100)
-    civilian_harm_max: float | None = Field(None, ge=0)
-    cost_exchange_ratio_max: float | None = Field(None, gt=0)
-    incidents_max: float | None = Field(None, ge=0)
+    civilian_harm_max: float | None = Field(None, ge=0, le=MAX_UNITS)
+    cost_exchange_ratio_max: float | None = Field(None, gt=0, le=MAX_UNITS)
+    incidents_max: float | None = Field(None, ge=0, le=MAX_UNITS)
 
 
 def _low_to_high(pair: tuple[int, int]) -> tuple[int, int]:
@@ -398,6 +435,10 @@ def _low_to_high(pair: tuple[int, int]) -> tuple[int, int]:
     return pair
 
 
+MAX_TURNS = 60  # the longest game; a slip longer than that is as good as never
+SlipTurns = Annotated[int, Field(ge=1, le=MAX_TURNS, description="turns late, at most a whole game")]
+
+
 class Slip(Model):
     """A chance that an event comes late: a programme's date is a promise, not a fact.
 
@@ -407,15 +448,15 @@ class Slip(Model):
     """
 
     chance: Fraction = Field(description="probability that the event does not come on its turn")
-    by_turns: Annotated[tuple[Turn, Turn], AfterValidator(_low_to_high)] = Field(
+    by_turns: Annotated[tuple[SlipTurns, SlipTurns], AfterValidator(_low_to_high)] = Field(
         description="[fewest, most] turns late when it slips"
     )
-    source: str | None = Field(None, description="why the date is uncertain, as published")
+    source: Text | None = Field(None, description="why the date is uncertain, as published")
 
 
 class _EventBase(Model):
     turn: Turn
-    text: str = Field(description="what players read when it happens")
+    text: Text = Field(description="what players read when it happens")
     slip: Slip | None = Field(
         None, description="chance the event comes late (delivery, one-off funding and capability events only)"
     )
@@ -424,7 +465,7 @@ class _EventBase(Model):
 class DeliveryEvent(_EventBase):
     type: Literal["delivery"]
     item: Id
-    units: float = Field(gt=0)
+    units: float = Field(gt=0, le=MAX_UNITS)
 
 
 class FundingEvent(_EventBase):
@@ -442,7 +483,7 @@ class LegalRegimeEvent(_EventBase):
 class ImportMarketEvent(_EventBase):
     type: Literal["import_market"]
     item: Id
-    available_units_per_turn: float = Field(ge=0)
+    available_units_per_turn: float = Field(ge=0, le=MAX_UNITS)
 
 
 class JammingEvent(_EventBase):
@@ -452,13 +493,13 @@ class JammingEvent(_EventBase):
 
 class CapabilityEvent(_EventBase):
     type: Literal["capability"]
-    name: str = Field(description="what arrives, as players read it (e.g. a targeting web)")
+    name: Text = Field(description="what arrives, as players read it (e.g. a targeting web)")
     kill_chain_factor: float = Field(
         gt=0,
         le=1,
         description="multiplies every autonomy level's kill chain from the next turn on (0.5 halves it)",
     )
-    source: str | None = Field(None, description="where the capability and its date come from")
+    source: Text | None = Field(None, description="where the capability and its date come from")
 
 
 Event = Annotated[
@@ -470,22 +511,22 @@ Event = Annotated[
 class Scenario(Model):
     """A whole scenario: read it with ``wargame.load_scenario``; it cannot be changed once loaded."""
 
-    extends: str | None = Field(
+    extends: Text | None = Field(
         None,
         description=(
             "name of a scenario this one overrides (or a path to its file): mappings merge key by "
             "key, lists and other values replace, and null removes an inherited key"
         ),
     )
-    title: str
-    description: str
-    author: str
-    version: str
-    learning_objectives: tuple[str, ...] = Field(min_length=1)
+    title: Text
+    description: Text
+    author: Text
+    version: Text
+    learning_objectives: tuple[Text, ...] = Field(min_length=1)
     currency: Literal["USD"] = Field(
         "USD", description="all money fields are in US dollars (the _usd suffix)"
     )
-    turns: int = Field(ge=1, le=60)
+    turns: int = Field(ge=1, le=MAX_TURNS)
     turn_length_days: int = Field(30, ge=1, le=366)
     budget: Budget
     catalogue: frozen_dict_of(Id, Item, min_length=1)
@@ -502,7 +543,7 @@ class Scenario(Model):
     demand_benchmark: DemandBenchmark | None = None
     lessons: frozen_dict_of(LessonKind, LessonText) = Field(default_factory=FrozenDict)
     par: Par = Field(default_factory=Par)
-    narrative: frozen_dict_of(Turn, str) = Field(default_factory=FrozenDict)
+    narrative: frozen_dict_of(Turn, Text) = Field(default_factory=FrozenDict)
 
     _name: str = PrivateAttr("scenario")
     _path: str | None = PrivateAttr(None)
