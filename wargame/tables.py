@@ -24,7 +24,8 @@ class Pipe:
     A pipeline is a [B, size] array. What arrives for item i at the close of turn t waits in
     slot ``start[i] + t % length[i]``, so nothing moves from turn to turn: a turn reads and
     clears one slot per item and writes the new orders further round the ring. Rings keep
-    memory small: an item with a two-year lead does not make every item's pipeline long.
+    memory small: an item with a two-year lead does not make every item's pipeline long, and
+    leads are capped at the game's length plus one (``lead_in_game``), so no ring is longer.
     """
 
     start: np.ndarray  # [I]
@@ -52,6 +53,17 @@ class Pipe:
 def turns_for(days: int, turn_length_days: int) -> int:
     """A lead time in whole turns (validation guarantees it divides evenly)."""
     return int(math.ceil(days / turn_length_days))
+
+
+def lead_in_game(days: int, turn_length_days: int, turns: int) -> int:
+    """A lead time in whole turns as the engine keeps it: at most ``turns + 1``.
+
+    An order with a lead of L turns arrives at the close of turn ``t + L - 1``; with L of
+    ``turns + 1`` or more that is after the last turn, whatever the turn of the order, so every
+    longer lead behaves exactly like ``turns + 1``. Capping it keeps each pipeline's ring no
+    longer than the game, so a lead of 20 years costs no more memory than one of a year.
+    """
+    return min(turns_for(days, turn_length_days), turns + 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +120,7 @@ class Tables:
     set_capacity_loss: np.ndarray
     set_recovery: np.ndarray
     set_dwell_minutes: np.ndarray
-    # economy
+    # economy; every lead in turns is capped at turns + 1 (``lead_in_game``)
     income_schedule: np.ndarray  # [turns + 2]: income credited for each turn
     training_cost: float
     training_lead: int
@@ -154,15 +166,15 @@ def _build(s: Scenario) -> Tables:
 
     pk = np.array([[float(item.pk[t].value) if t in item.pk else 0.0 for t in threats] for item in catalogue])
     can_engage = np.array([[t in item.pk for t in threats] for item in catalogue])
-    capacity_lead = np.array([turns_for(item.capacity_lead_time_days, days) for item in catalogue], int)
-    import_delay = np.array(
-        [turns_for(item.imports.delay_days, days) if item.imports else 0 for item in catalogue], int
-    )
+    def lead(lead_days: int) -> int:
+        return lead_in_game(lead_days, days, s.turns)
+
+    capacity_lead = np.array([lead(item.capacity_lead_time_days) for item in catalogue], int)
+    import_delay = np.array([lead(item.imports.delay_days) if item.imports else 0 for item in catalogue], int)
     joint_lead = np.array(
-        [turns_for(item.joint_production.lead_time_days, days) if item.joint_production else 0 for item in catalogue],
-        int,
+        [lead(item.joint_production.lead_time_days) if item.joint_production else 0 for item in catalogue], int
     )
-    training_lead = turns_for(s.training.lead_time_days, days)
+    training_lead = lead(s.training.lead_time_days)
 
     raid_schedule = np.ones((s.turns + 2, len(threats)))
     for t, threat in enumerate(threat_list):

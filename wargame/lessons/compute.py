@@ -10,13 +10,13 @@ defaults in ``defaults.py``; real-world context from ``context.py``.
 from __future__ import annotations
 
 import math
-import string
 
 import numpy as np
 
 from ..orders import money, units
 from ..rules.adaptation import turns_to_patch
 from ..rules.strikes import strike_hit_probability
+from ..scenario.lesson_fields import fill_template
 from . import context as ctx
 from .defaults import TEXTS, THRESHOLDS, VARIANTS
 from .explain import explain
@@ -64,13 +64,12 @@ class _Writer:
             self.detail = VARIANTS[self.kind][name]
 
     def lesson(self, severity: str, figures: dict, cited, context: ctx.Context | None = None, extra: str = "", explanation=None) -> Lesson:
-        formatter = string.Formatter()
         values = _Figures(figures)
         return Lesson(
             kind=self.kind,
             severity=severity,
-            headline=formatter.vformat(self.headline, (), values),
-            detail=formatter.vformat(self.detail, (), values) + extra,
+            headline=fill_template(self.headline, values),  # {name} only: never raises
+            detail=fill_template(self.detail, values) + extra,
             metrics=tuple(cited),
             source=context.source if context else None,
             contested=context.contested if context else False,

@@ -109,30 +109,17 @@ def _reach_references(data: dict) -> Found:
 
 
 def _lesson_templates(data: dict) -> Found:
-    """Lesson templates may only name the figures their kind provides."""
-    import string
-
-    from .lesson_fields import LESSON_FIELDS, THRESHOLD_NAMES
+    """Lesson templates may only name, as a bare ``{name}``, the figures their kind provides."""
+    from .lesson_fields import LESSON_FIELDS, THRESHOLD_NAMES, template_problems
 
     for kind, text in _mapping(data.get("lessons")).items():
         if kind not in LESSON_FIELDS:
             continue
         for part in ("headline", "detail"):
             template = _mapping(text).get(part)
-            if not isinstance(template, str):
-                continue
-            try:
-                names = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
-            except ValueError as error:
-                yield ("lessons", kind, part), f"not a valid template: {error} (write figures as {{name}}; a literal brace as {{{{ or }}}})"
-                continue
-            for name in names:
-                root = name.split(".")[0].split("[")[0]
-                if root not in LESSON_FIELDS[kind]:
-                    yield ("lessons", kind, part), (
-                        f"unknown figure {{{name}}} in the template "
-                        f"(allowed: {allowed_list(LESSON_FIELDS[kind])})" + did_you_mean(root, LESSON_FIELDS[kind])
-                    )
+            if isinstance(template, str):
+                for message in template_problems(template, LESSON_FIELDS[kind]):
+                    yield ("lessons", kind, part), message
         for name in _mapping(_mapping(text).get("thresholds")):
             if name not in THRESHOLD_NAMES[kind]:
                 yield ("lessons", kind, "thresholds", name), _unknown("threshold", name, list(THRESHOLD_NAMES[kind]))
