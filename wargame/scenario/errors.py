@@ -51,13 +51,26 @@ class Problem:
         return f"{where}: {self.field} = {show_value(self.value)}: {self.message}"
 
 
+MAX_LISTED = 50  # problems listed one by one; a file with more (a hostile one) gets a count
+
+
 class ScenarioError(ValueError):
-    """Every problem found in a scenario file, reported at once, sorted by file and line."""
+    """Every problem found in a scenario file, reported at once, sorted by file and line.
+
+    At most ``MAX_LISTED`` are listed; past that, the last entry of ``problems`` says how many
+    more there are (so that every program printing ``problems`` says so too), and ``count``
+    holds the total.
+    """
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.field))
-        count = len(self.problems)
-        heading = f"{count} problem{'s' if count != 1 else ''} in the scenario:"
+        found = sorted(problems, key=lambda p: (p.file, p.line, p.field))
+        self.count = len(found)
+        self.problems = found[:MAX_LISTED]
+        if self.count > MAX_LISTED:
+            more = self.count - MAX_LISTED
+            note = f"and {more:,} more problem{'s' if more != 1 else ''} not listed: fix these first, then validate again"
+            self.problems.append(Problem(found[MAX_LISTED].file, 0, (), MISSING, note))
+        heading = f"{self.count:,} problem{'s' if self.count != 1 else ''} in the scenario:"
         super().__init__("\n".join([heading, *map(str, self.problems)]))
 
     def _render_traceback_(self) -> list[str]:

@@ -27,7 +27,7 @@ from .checks import cross_reference_problems
 from .errors import MISSING, Problem, ScenarioError, allowed_list, did_you_mean, show_value
 from .explain import LineMap, locate, loose_numbers, pydantic_problems, value_at
 from .schema import Scenario
-from .yaml_limits import BoundedLoader, LimitExceeded, unprintable_character
+from .yaml_limits import BoundedLoader, FastBoundedLoader, LimitExceeded, unprintable_character
 
 ASSETS = FilePath(os.environ.get("WARGAME_ASSETS", FilePath(__file__).resolve().parents[2] / "assets"))
 SCENARIO_DIR = ASSETS / "scenarios"
@@ -244,42 +244,45 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
     """Parse one YAML file safely, keeping the line on which each field was written.
 
     Only plain data is built: a tag that would construct a Python object is refused before
-    anything is constructed, as are keys written twice.
+    anything is constructed, as are keys written twice, and a file over the limits of
+    ``yaml_limits`` (aliases that expand too far, nesting too deep) is refused while parsing.
+    libyaml parses first, for speed; a file it cannot parse is read again by PyYAML's own
+    parser, whose messages say more about what to fix.
     """
     file = str(path)
     text = _read_text(path)
     unprintable = unprintable_character(text)
     if unprintable:
         raise ScenarioError([Problem(file, unprintable.line, (), MISSING, unprintable.message)])
-    loader = BoundedLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError(
-                [
-                    Problem(
-                        file,
-                        1,
-                        (),
-                        MISSING,
-                        "the file is empty (allowed: a scenario's fields, such as title: and turns:)",
-                    )
-                ]
-            )
-        lines: LineMap = {}
-        problems = list(_mark_lines(node, (), lines, file))
-        if problems:
-            raise ScenarioError(problems)
-        data = loader.construct_document(node)
-    except LimitExceeded as limit:
-        raise ScenarioError([Problem(file, limit.line, limit.path, MISSING, limit.message)]) from None
+        return _parse(text, file, FastBoundedLoader)
+    except yaml.YAMLError:
+        pass  # read it again below for the message
+    try:
+        return _parse(text, file, BoundedLoader)
     except yaml.MarkedYAMLError as error:
         raise ScenarioError([_runaway_quote(text, file) or _yaml_problem(error, file)]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(file, 0, (), MISSING, f"not valid YAML: {error}")]) from None
+
+
+def _parse(text: str, file: str, loader_class: type) -> tuple[Any, LineMap]:
+    """The data of a YAML text and the line of each field, with ``loader_class`` parsing."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            message = "the file is empty (allowed: a scenario's fields, such as title: and turns:)"
+            raise ScenarioError([Problem(file, 1, (), MISSING, message)])
+        lines: LineMap = {}
+        problems = list(_mark_lines(node, (), lines, file))
+        if problems:
+            raise ScenarioError(problems)
+        return loader.construct_document(node), lines
+    except LimitExceeded as limit:
+        raise ScenarioError([Problem(file, limit.line, limit.path, MISSING, limit.message)]) from None
     finally:
         loader.dispose()
-    return data, lines
 
 
 def _read_text(path: FilePath) -> str:

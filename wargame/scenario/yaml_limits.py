@@ -17,7 +17,7 @@ import re
 
 import yaml
 
-MAX_VALUES = 100_000  # values (every key, item and scalar) once aliases are expanded
+MAX_VALUES = 20_000  # values (every key, item and scalar) once aliases are expanded
 MAX_DEPTH = 32  # lists and mappings inside one another
 MAX_NUMBER_CHARS = 30  # digits of a whole number: far more than any field allows
 
@@ -56,8 +56,8 @@ def describe_character(character: str) -> str:
     return f"a control character ({name}; code {code})" if name else f"a control character (code {code})"
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that refuses, while composing, a document over the limits.
+class _BoundedComposer(yaml.composer.Composer):
+    """PyYAML's composer, refusing while it composes a document over the limits.
 
     For every node composed it records how many values it holds and how deep it nests (its
     ``size`` and ``height``); an alias adds the size of the node it points at, so a document's
@@ -65,8 +65,8 @@ class BoundedLoader(yaml.SafeLoader):
     (``&a [*a]``) would make the data contain itself and is refused the same way.
     """
 
-    def __init__(self, stream):
-        super().__init__(stream)
+    def __init__(self):
+        super().__init__()
         self._sizes: dict[int, int] = {}
         self._heights: dict[int, int] = {}
         self._values = 0
@@ -153,3 +153,44 @@ def _part(parent: yaml.Node | None, index) -> object:
                 pass
         return index.value
     return None
+
+
+class BoundedLoader(
+    _BoundedComposer,
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """PyYAML's safe loader (all Python) with the limits: its syntax errors name the most."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class FastBoundedLoader(
+        _BoundedComposer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    ):
+        """The same limits over libyaml's parser, several times faster on a large file.
+
+        Only the composing is done in Python (to count as it goes); a file it finds not to be
+        valid YAML is read again by ``BoundedLoader`` for PyYAML's more telling messages.
+        """
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    FastBoundedLoader = BoundedLoader
