@@ -61,7 +61,7 @@ def resolve_scenario_path(name_or_path: str | os.PathLike, beside: FilePath | No
     if not is_scenario_name(text):
         return _beside(text, beside)
     for suffix in SUFFIXES:
-        if beside is not None and (beside / f"{text}{suffix}").is_file():
+        if beside is not None and (beside / f"{text}{suffix}").exists():  # a pipe too: refused when read
             return _beside(f"{text}{suffix}", beside)
     for suffix in SUFFIXES:
         if (SCENARIO_DIR / f"{text}{suffix}").is_file():
