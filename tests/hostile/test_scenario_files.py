@@ -322,6 +322,16 @@ def test_a_file_full_of_values_is_refused_at_the_value_limit_with_its_line(write
     assert problem.line > line_of(text, "\nevents:") + 1
 
 
+@pytest.mark.parametrize("padding", [0, 900_000], ids=["small file", "900 KB file"])
+def test_a_syntax_error_is_reported_on_the_line_that_opened_it_in_a_small_or_large_file(write, padding):
+    padding_block = "x_padding:\n" + ("  - " + "x" * 96 + "\n") * (padding // 101) if padding else ""
+    text = TUTORIAL + padding_block + "x_end: [1, 2\n"
+    problem = only(write("syntax.yaml", text))
+    assert problem.line == line_of(text, "x_end: [1, 2")
+    assert problem.message.startswith("not valid YAML:")
+    assert "a '[' opened on this line is not closed" in problem.message
+
+
 def test_many_bad_events_list_the_first_problems_and_count_the_rest(write):
     count = 15_000
     text = TUTORIAL.replace("events:", "x_events:") + "events:\n" + "- 1\n" * count

@@ -33,6 +33,7 @@ ASSETS = FilePath(os.environ.get("WARGAME_ASSETS", FilePath(__file__).resolve().
 SCENARIO_DIR = ASSETS / "scenarios"
 MAX_EXTENDS_DEPTH = 8
 MAX_FILE_BYTES = MEGABYTE  # the shipped scenarios are about 20 KB each
+PYYAML_MESSAGES_UP_TO = 128 * 1024  # characters: a larger file's syntax error is libyaml's
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -247,7 +248,8 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
     anything is constructed, as are keys written twice, and a file over the limits of
     ``yaml_limits`` (aliases that expand too far, nesting too deep) is refused while parsing.
     libyaml parses first, for speed; a file it cannot parse is read again by PyYAML's own
-    parser, whose messages say more about what to fix.
+    parser, whose messages say more about what to fix (up to ``PYYAML_MESSAGES_UP_TO``, past
+    which that would take seconds and libyaml's message is given).
     """
     file = str(path)
     text = _read_text(path)
@@ -256,8 +258,9 @@ def read_yaml(path: FilePath) -> tuple[Any, LineMap]:
         raise ScenarioError([Problem(file, unprintable.line, (), MISSING, unprintable.message)])
     try:
         return _parse(text, file, FastBoundedLoader)
-    except yaml.YAMLError:
-        pass  # read it again below for the message
+    except yaml.YAMLError as error:
+        if len(text) > PYYAML_MESSAGES_UP_TO and isinstance(error, yaml.MarkedYAMLError):
+            raise ScenarioError([_yaml_problem(error, file)]) from None  # PyYAML would take seconds
     try:
         return _parse(text, file, BoundedLoader)
     except yaml.MarkedYAMLError as error:
