@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -191,6 +193,27 @@ def test_an_escaped_control_character_in_text_is_refused_with_its_field(write, o
         problem.message,
     ), problem.message
     assert "\x1b" not in str(problem) and "\x9b" not in str(problem)  # the value is shown escaped
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("turns: 4\n", 'turns: 4\n"\\e[2Jx": 1\n'),
+        ("catalogue:\n", 'catalogue:\n  "\\e[2J": {}\n'),
+        ("turns: 4\n", 'turns: 4\nlessons:\n  cost_exchange:\n    headline: "{\\e[2J}"\n'),
+        ("doctrine:\n  attack_drone:\n", 'doctrine:\n  "\\e]0;x\\a":\n'),
+    ],
+    ids=["unknown key", "item id", "template", "doctrine key"],
+)
+def test_no_escape_code_written_in_the_file_reaches_the_printed_problems(write, old, new):
+    path = write("keys.yaml", edit(TUTORIAL, old, new))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    printed = str(caught.value)
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "\\x1b" in printed  # shown, escaped
+    cli = subprocess.run([sys.executable, "-m", "wargame", "validate", str(path)], capture_output=True, text=True)
+    assert cli.returncode == 1 and "\x1b" not in cli.stdout + cli.stderr
 
 
 def test_text_with_line_breaks_and_tabs_is_still_allowed(write):

@@ -45,10 +45,16 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         if not self.path:
-            return f"{where}: {self.message}"
+            return printable(f"{where}: {self.message}")
         if self.value is _MISSING:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.field} = {show_value(self.value)}: {self.message}"
+            return printable(f"{where}: {self.field}: {self.message}")
+        return printable(f"{where}: {self.field} = {show_value(self.value)}: {self.message}")
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character written as an escape (``\\x1b``), so that a
+    hostile file's text quoted in a message cannot drive the terminal that shows it."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 MAX_LISTED = 50  # problems listed one by one; a file with more (a hostile one) gets a count
@@ -85,7 +91,8 @@ def dotted(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            key = str(part) if str(part).isprintable() else repr(str(part))  # no escape codes out
+            text += f".{key}" if text else key
     return text
 
 
