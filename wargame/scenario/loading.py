@@ -299,7 +299,19 @@ def _read_text(path: FilePath) -> str:
     except FileRefused as refused:
         reason = str(refused).replace("this is a folder, not a file", "this is a folder, not a scenario file")
         reason = reason.replace("(allowed: text in UTF-8)", "(allowed: YAML text in UTF-8)")
+        if "limit" in reason:
+            reason = _too_large(path) or reason
         raise ScenarioError([Problem(str(path), 0, (), MISSING, reason)]) from None
+
+
+def _too_large(path: FilePath) -> str | None:
+    """Why a file over the size limit is refused, in bytes (1.0 MB against 1.0 MB says nothing)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    limit = f"at most {MAX_FILE_BYTES:,} bytes, 1 MB; a scenario is about 20 KB"
+    return f"the file is too large: {size:,} bytes (allowed: {limit})"
 
 
 _YAML_HINTS = {
