@@ -45,6 +45,13 @@ def _laughs(levels: int, first: str = "x") -> str:
     return "x_bomb:\n" + "".join(lines)
 
 
+def _long_description(size: int) -> str:
+    text = TUTORIAL.read_text(encoding="utf-8")
+    start = text.index("\ndescription:") + 1
+    end = text.index("\n", start)
+    return text[:start] + "description: " + "word " * (size // 5) + text[end:]
+
+
 def _events_file(line: str, size: int) -> str:
     text = TUTORIAL.read_text(encoding="utf-8").replace("events:", "x_events:", 1) + "events:\n"
     return text + line * ((size - len(text.encode())) // len(line.encode()))
@@ -62,7 +69,7 @@ FILES = {
     "1 MB of values": lambda: _events_file("- 1\n", MAX_FILE_BYTES),
     "15,000 bad events": lambda: _events_file("- 1\n", 0)[: -len("events:\n")] + "events:\n" + "- 1\n" * 15_000,
     "1 MB, a syntax error at its end": lambda: _events_file("- " + "x" * 60 + "\n", MAX_FILE_BYTES - 20) + "x_end: [1\n",
-    "1 MB of text in one field": lambda: _tutorial_with("x_text: " + "word " * ((MAX_FILE_BYTES - 30_000) // 5) + "\n"),
+    "1 MB of text in one field": lambda: _long_description(MAX_FILE_BYTES - 30_000),
     "50 MB file": None,  # made sparse, see _write
 }
 
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=600,
         )
         result = done.stdout.strip() or f"failed: {done.stderr.strip().splitlines()[-1:]}"
-        print(f"  {case:<30} {result}", flush=True)
+        print(f"  {case:<32} {result}", flush=True)
     return 0
 
 
