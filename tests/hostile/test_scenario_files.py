@@ -168,6 +168,13 @@ def test_a_raw_control_character_is_refused_with_its_line(write, character, name
     )
 
 
+def test_a_noncharacter_yaml_refuses_is_reported_with_its_line(write):
+    text = edit(TUTORIAL, "turns: 4\n", "turns: 4\nx_text: a\ufffeb\n")
+    problem = only(write("raw.yaml", text))
+    assert problem.line == line_of(text, "x_text:")
+    assert problem.message.startswith("the file holds a character YAML does not allow (U+FFFE); a scenario is plain text")
+
+
 TITLE = 'title: "Tutorial: a hundred drones a month"'
 
 

@@ -4,8 +4,8 @@ Scenario files travel between instructors and students, so a file may be built t
 machine. PyYAML shares the value an alias (``*name``) points at instead of copying it, so a
 few hundred bytes of aliases of aliases stand for billions of values, and everything that
 walks the data afterwards (line marks, merging, the schema) would visit each of them. Deep
-nesting (``[[[[...]]]]``) exhausts Python's recursion instead. ``BoundedLoader`` counts, while
-it composes the document, how many values the data holds once every alias is written out and
+nesting (``[[[[...]]]]``) exhausts Python's recursion instead. The loaders here count, while
+they compose the document, how many values the data holds once every alias is written out and
 how deep it nests, and stops at the first value over a limit, with its line; nothing is built
 beyond that point. The limits are far above any real scenario (the shipped ones hold about 500
 values, nested 7 deep).
@@ -14,6 +14,7 @@ values, nested 7 deep).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import yaml
 
@@ -43,15 +44,15 @@ def unprintable_character(text: str) -> LimitExceeded | None:
     if found is None:
         return None
     line = text.count("\n", 0, found.start()) + 1
-    return LimitExceeded(line, f"the file holds {describe_character(found.group())}; {PLAIN_TEXT}")
-
-
-PLAIN_TEXT = "a scenario is plain text (allowed: printable characters, tabs and line breaks)"
+    plain_text = "a scenario is plain text (allowed: printable characters, tabs and line breaks)"
+    return LimitExceeded(line, f"the file holds {describe_character(found.group())}; {plain_text}")
 
 
 def describe_character(character: str) -> str:
     """``a control character (ESC, ...; code 27)`` for a character that cannot be shown."""
     code = ord(character)
+    if unicodedata.category(character) != "Cc":
+        return f"a character YAML does not allow (U+{code:04X})"
     name = _CONTROL_NAMES.get(code)
     return f"a control character ({name}; code {code})" if name else f"a control character (code {code})"
 
