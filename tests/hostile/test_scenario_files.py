@@ -490,3 +490,24 @@ def test_an_empty_list_of_choices_reads_none_defined_not_an_empty_list(write):
     messages = [p.message for p in refused(write("reach.yaml", text))]
     assert "unknown target set (allowed: none defined)" in messages
     assert not any("()" in m or "Known: ." in m or "allowed: )" in m for m in messages)
+
+
+def test_validate_on_the_command_line_reports_every_hostile_file_without_an_internal_error(write):
+    files = {
+        "bomb.yaml": with_extra(TUTORIAL, "x_bomb:\n" + BOMB_1KB),
+        "loop.yaml": edit(TUTORIAL, "learning_objectives:", "x_loop: &a [*a]\nlearning_objectives:"),
+        "deep.yaml": TUTORIAL + "x_deep: " + "[" * 900 + "]" * 900 + "\n",
+        "nul.yaml": edit(TUTORIAL, "turns: 4\n", "turns: 4\x00\n"),
+        "digits.yaml": edit(TUTORIAL, "turns: 4\n", "turns: " + "9" * 5000 + "\n"),
+        "cost.yaml": edit(TUTORIAL, "      value: 4_000_000\n", "      value: 1.0e+308\n"),
+        "passwd.yaml": "extends: /etc/passwd\n",
+    }
+    paths = [write(name, text) for name, text in files.items()]
+    done = subprocess.run(
+        [sys.executable, "-m", "wargame", "validate", *map(str, paths)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "internal error" not in done.stdout + done.stderr and "root:" not in done.stdout
+    for path in paths:
+        assert re.search(rf"^{re.escape(str(path))}:\d+: ", done.stdout, re.M), path.name
+    assert f"problems in {len(paths)} of {len(paths)} scenario files" in done.stderr
