@@ -1,6 +1,7 @@
 """Scripted events fire at the end of their turn and change the state for what follows."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,7 +92,7 @@ def test_a_capability_shortens_the_kill_chain_weighted_by_the_chance_it_has_arri
                 }
             ]
         },
-        base=str(strike_scenario.path),
+        base=Path(strike_scenario.path).name,  # extends names a file beside it, never an absolute path
     )
     game = wargame.Game(scenario, mode="expected")
     hits = []
