@@ -156,6 +156,49 @@ def orders_from_arrays(arrays: OrderArrays, tables: Tables, game: int = 0) -> Or
     )
 
 
+# One-off orders: bought once, in the turn they are given. Everything else is a standing order.
+ONE_OFF = ("capacity", "joint_capacity", "imports", "train_operators")
+
+
+def carry_forward(last: Orders, state: State, tables: Tables) -> tuple[Orders, list[str]]:
+    """Next turn's orders from last turn's: standing orders kept, one-off orders back to zero.
+
+    Standing orders the new turn can no longer carry out (production above lines that damage
+    cut, strikes with drones no longer on hand, an autonomy level a new law prohibits) are
+    lowered to what it allows, each with a note for the student, so that no turn is blocked
+    by an order the student did not give that turn. Returns the orders and the notes.
+    """
+    orders = last.copy()
+    orders.capacity, orders.joint_capacity, orders.imports = {}, {}, {}
+    orders.train_operators = 0
+    notes = []
+    limit = state.capacity[0] + state.joint_capacity[0]
+    for item, amount in list(orders.production.items()):
+        if item not in tables.items:
+            continue
+        allowed = math.floor(limit[tables.items.index(item)] + 1e-9)
+        if amount > allowed:
+            orders.production[item] = float(allowed)
+            notes.append(f"{_name(tables, item)} production lowered from {units(amount)} to {units(allowed)}: damage cut your lines.")
+    for item, plan in orders.strikes.items():
+        if item not in tables.items:
+            continue
+        on_hand = math.floor(state.stock[0, tables.items.index(item)] + 1e-9)
+        planned = sum(plan.values())
+        if planned > on_hand:
+            kept = {target: math.floor(amount * on_hand / planned) for target, amount in plan.items()}
+            orders.strikes[item] = {target: float(amount) for target, amount in kept.items() if amount}
+            notes.append(f"Strikes with {_name(tables, item)} lowered from {units(planned)} to {units(sum(kept.values()))}: that is all you have on hand.")
+    if orders.autonomy in tables.levels and state.prohibited[0, tables.levels.index(orders.autonomy)]:
+        default = tables.scenario.autonomy.default_level
+        notes.append(
+            f"{_level_name(tables, tables.levels.index(orders.autonomy))} is now prohibited "
+            f"({tables.scenario.autonomy.legal_regime.name}); your autonomy level is back to {_level_name(tables, tables.levels.index(default))}."
+        )
+        orders.autonomy = default
+    return orders, notes
+
+
 class OrdersError(ValueError):
     """Orders that cannot be carried out, with every reason in a student's words."""
 

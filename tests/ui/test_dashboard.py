@@ -259,8 +259,11 @@ def test_the_last_turn_ends_the_game_and_shows_the_report(tmp_path, expected_das
     production = dashboard.controls.items["interceptor_drone"].production
     for turn in range(1, 5):
         if turn == 2:
-            # leakers hit industry: last turn's 300 is above this turn's capacity, and the engine says so
-            assert production.value == 300 and production.limit == 299
+            # leakers hit industry: last turn's 300 is above this turn's capacity, so the standing
+            # order is lowered to it, and the student is told why; the turn is not blocked
+            assert production.value == 299 and production.limit == 299
+            assert "Interceptor drone production lowered from 300 to 299: damage cut your lines." in dashboard.status.text
+            assert "Full account: the raid cost you" in dashboard.status.text
         if production.value > production.limit:
             assert dashboard.problems.problems == [
                 f"Production of Interceptor drone: {production.value} ordered, capacity is {production.limit} this turn."

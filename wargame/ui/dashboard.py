@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from ..batch import forecast
 from ..game import Game, GameOver, SaveFileError
-from ..orders import OrdersError
+from ..orders import OrdersError, money
 from .controls import OrderControls
 from .panels import CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
 from .plots import ForecastPanel, PlotPanel
@@ -168,9 +168,12 @@ class Dashboard(widgets.VBox):
         self.fan.clear()
         self._show_game(self.game.orders())
         m = report.metrics
+        notes = " ".join(self.game.order_notes)
         self.status.say(
             f"Turn {report.turn} played: {m.get('downed_units', 0):,.1f} downed, {m.get('leaked_units', 0):,.1f} got through. "
-            "Its report and lessons are below."
+            f"Full account: the raid cost you {money(m.get('defender_cost_usd', 0))} (interceptors plus damage), "
+            f"{m.get('full_exchange_ratio', 0):.1f} : 1 of its cost; interceptors alone {m.get('cost_exchange_ratio', 0):.1f} : 1. "
+            "Its report and lessons are below." + (f" {notes}" if notes else "")
         )
 
     def _undo(self, _button=None) -> None:
