@@ -200,6 +200,11 @@ def _history_with(game, report) -> pd.DataFrame:
     return pd.DataFrame(rows, index=[r.turn for r in game.reports] + [report.turn])
 
 
+def high_end_used(game, item: str, used_pct: float, thresholds: dict) -> bool:
+    """A high-end missile stock mostly spent: the real-world depletion episodes apply."""
+    return game.scenario.catalogue[item].role == "interceptor_missile" and used_pct >= thresholds["context_used_pct"]
+
+
 def _stockpile(game, report, writer: _Writer):
     table = stockpile_table(_history_with(game, report), game.scenario)
     in_doctrine = {layer.item for layers in report.orders.doctrine.values() for layer in layers}
@@ -226,14 +231,15 @@ def _stockpile(game, report, writer: _Writer):
         writer.headline_variant("not_running_down")
     t = writer.thresholds
     severity = "critical" if runway <= t["critical_runway_turns"] else "warning" if runway <= t["warning_runway_turns"] else "info"
+    if severity == "info" and high_end_used(game, item, used_pct, t):
+        severity = "warning"  # holding level only because the last few are fired as they arrive
     others = "; ".join(
         f"{r['name']}: {units(round(r['stock_units'], 2))} left, {_pct(r['used_pct_of_start_and_delivered'])} used, "
         f"runway {runway_words(r['runway_turns'])}"
         for _, r in shown.iloc[1:].iterrows()
     )
     extra = f" Other types: {others}." if others else ""
-    high_end = game.scenario.catalogue[item].role == "interceptor_missile"
-    context = ctx.HIGH_END_DEPLETION if high_end and used_pct >= t["context_used_pct"] else None
+    context = ctx.HIGH_END_DEPLETION if high_end_used(game, item, used_pct, t) else None
     cited = [Cited(f"stock_{item}_units", float(row["stock_units"]), "units"), Cited(f"used_{item}_pct", used_pct, "%")]
     if math.isfinite(runway):
         cited.append(Cited(f"runway_{item}_turns", runway, "turns"))

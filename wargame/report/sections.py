@@ -12,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from ..lessons.metrics import Figure, interceptor_items, outcome, stockpile_table
+from ..lessons.metrics import Figure, interceptor_items, outcome, outcome_table, runway_words, stockpile_table
 from ..orders import Orders, default_orders, money, units
 from ..scenario.display import sourced_figure
 from ..tables import tables_for
@@ -134,6 +134,24 @@ def heading(game_facts: dict, scenario) -> str:
     )
 
 
+def full_account_words(history: pd.DataFrame) -> str:
+    """The game's full account in two sentences, read as a verdict when the defence failed."""
+    row = outcome_table(history, by=None).iloc[0]
+    kept, full = row["infrastructure_preserved_pct"], row["full_exchange_ratio"]
+    words = (
+        f"The raids cost the adversary {money(row['raid_cost_usd'])} and cost you {money(row['defender_cost_usd'])}: "
+        f"{money(row['interceptor_spend_usd'])} of interceptors fired and {money(row['damage_usd'])} of damage, "
+        f"{show(full, 'ratio')} on the full account (interceptors alone: {show(row['cost_exchange_ratio'], 'ratio')}). "
+        f"You kept {show(kept, '%')} of the infrastructure the raids aimed at."
+    )
+    if kept < 50:
+        words += (
+            f" This is a defeat: most of what the raids aimed at was destroyed, and every dollar the adversary "
+            f"spent cost you ${full:,.0f}."
+        )
+    return words
+
+
 def outcome_section(history: pd.DataFrame, scenario) -> str:
     figures = outcome(history, scenario)
     rows = []
@@ -146,13 +164,15 @@ def outcome_section(history: pd.DataFrame, scenario) -> str:
         )
     with_par = [f for f in figures if verdict(f) != NO_PAR]
     met = [f for f in with_par if verdict(f) == MET]
+    words = full_account_words(history) + " "
     if with_par:
-        missed = [f.label.lower() for f in with_par if verdict(f) == NOT_MET]
-        words = f"You met par on {len(met)} of the {len(with_par)} figures this scenario sets a par for."
-        if missed:
-            words += " Not met: " + "; ".join(missed) + "."
+        missed = [f.label.split(":")[0].lower() for f in with_par if verdict(f) == NOT_MET]
+        if not missed:
+            words += f"You met par on all {len(with_par)} figures this scenario sets a par for: a sound defence at a bearable cost."
+        else:
+            words += f"You met par on {len(met)} of the {len(with_par)} figures this scenario sets a par for. Not met: " + "; ".join(missed) + "."
     else:
-        words = "This scenario sets no par values; compare your figures with other players'."
+        words += "This scenario sets no par values; compare your figures with other players'."
     table = (
         "<table class='outcome'><caption class='small'>Your result against the scenario's par: what a competent play achieves. "
         f"{VERDICTS[MET][0]} met par, {VERDICTS[NOT_MET][0]} not met, {VERDICTS[NO_PAR][0]} no par set.</caption>"
@@ -169,22 +189,16 @@ def runway_section(history: pd.DataFrame, scenario) -> str:
     rows = []
     sentences = []
     for _, row in table.iterrows():
-        runway = row["runway_turns"]
-        if row["stock_units"] <= 0:
-            runway_words = "empty"
-        elif math.isinf(runway):
-            runway_words = "never runs out at the last turn's burn"
-        else:
-            runway_words = f"{runway:.1f} turns"
+        runway = runway_words(row["runway_turns"])
         rows.append(
             f"<tr><th scope='row'>{escape(row['name'])}</th>"
             f"<td class='number'>{escape(units(round(row['stock_units'], 2)))}</td>"
             f"<td class='number'>{escape(units(round(row['used_units'], 2)))}</td>"
             f"<td class='number'>{row['used_pct_of_start_and_delivered']:.0f}%</td>"
             f"<td class='number'>{escape(units(round(row['burn_units_per_turn'], 2)))}</td>"
-            f"<td>{escape(runway_words)}</td></tr>"
+            f"<td>{escape(runway)}</td></tr>"
         )
-        sentences.append(f"{row['name']}: {units(round(row['stock_units'], 2))} left ({runway_words})")
+        sentences.append(f"{row['name']}: {units(round(row['stock_units'], 2))} left ({runway})")
     return (
         "<h3>Stock runway at the end</h3>"
         f"<p class='summary'>{escape('; '.join(sentences))}.</p>"

@@ -14,7 +14,7 @@ from bokeh.plotting import figure
 from jupyter_bokeh.widgets import BokehModel
 
 from .. import charts
-from ..lessons.metrics import stockpile_table
+from ..lessons.metrics import runway_words, stockpile_table
 from .text import escape, money, units
 
 FAN_QUANTILES = ("5%", "25%", "50%", "75%", "95%")
@@ -63,9 +63,8 @@ def _runway_text(history, scenario) -> str:
     rows = stockpile_table(history, scenario)
     parts = []
     for _, row in rows.iterrows():
-        runway = row["runway_turns"]
-        when = "not running down at this rate" if runway == float("inf") else f"{runway:.1f} turns of runway"
-        parts.append(f"{escape(row['name'])}: {units(round(row['stock_units'], 2))} left, {when}")
+        when = runway_words(row["runway_turns"])
+        parts.append(f"{escape(row['name'])}: {units(round(row['stock_units'], 2))} left, runway {when}")
     return " Runway at last turn's burn: " + "; ".join(parts) + "."
 
 
