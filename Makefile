@@ -26,17 +26,21 @@ STAMP := $(VENV)/.installed
 # notebooks/ only, Python tests from tests/ only. $(wildcard) drops notebooks/ while it
 # does not exist, so pytest does not stop on a missing path.
 TEST_PATHS := tests $(wildcard notebooks)
-PYTEST_OPTS := --nbval-lax --nbval-current-env -p no:cacheprovider \
+PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider \
 	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
 	--ignore-glob='$(CURDIR)/notebooks/*.py'
 
-.PHONY: lab test install clean
+.PHONY: lab test test-slow install clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(NOTEBOOK) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_OPTS) $(PYTEST_ARGS)
+
+# The slow suite (tests marked `slow`): hundreds of seeded games per scenario and policy.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider $(PYTEST_ARGS)
 
 install: $(STAMP)
 

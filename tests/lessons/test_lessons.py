@@ -44,7 +44,7 @@ def test_missiles_only_turn_teaches_cost_exchange_and_stockpile_with_its_numbers
     assert cost.context and cost.contested and "CSIS" in cost.source
 
     stock = lessons["stockpile"]
-    assert stock.headline.startswith("High-end interceptor missile: empty now (100% of the start and deliveries used)")
+    assert stock.headline == "High-end interceptor missile: empty now; this layer cannot fire until more arrives (60 fired since the start)."
     assert "inf" not in stock.headline + stock.detail and "never" not in stock.headline + stock.detail
     assert stock.severity == "critical"
     assert "THAAD" in stock.context and stock.contested  # a high-end stock 80%+ used echoes real depletion

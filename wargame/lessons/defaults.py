@@ -67,7 +67,7 @@ VARIANTS: dict[str, dict[str, str]] = {
         ),
     },
     "stockpile": {
-        "empty": "{item}: empty now ({used_pct} of the start and deliveries used): this layer cannot fire until more arrives.",
+        "empty": "{item}: empty now; this layer cannot fire until more arrives ({used} fired since the start).",
         "not_running_down": "{item}: {stock} left, {used_pct} used since the start; not running down at this turn's burn.",
     },
     "capacity_gap": {
