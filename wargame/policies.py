@@ -24,6 +24,7 @@ import numpy as np
 
 from .orders import OrderArrays, empty_order_arrays
 from .rules.economy import order_costs, production_unit_cost
+from .rules.damage import value_of_a_real_hit
 from .rules.raid import expected_raid_size
 from .state import State
 from .tables import Tables
@@ -183,10 +184,19 @@ def _is_missile(tables: Tables, item: int) -> bool:
     return tables.scenario.catalogue[tables.items[item]].role == "interceptor_missile"
 
 
+def _worthwhile_shots(pk: float, unit_cost: float, damage: float, most: int) -> int:
+    """Shots per target while the last one still saves, on average, more damage than it costs."""
+    shots = 1
+    while shots < most and pk * (1.0 - pk) ** shots * damage > unit_cost:
+        shots += 1
+    return shots
+
+
 def _reference_doctrine(tables: Tables, orders: OrderArrays) -> None:
-    """Cheapest first, two shots each; a missile is fired at a threat only if one shot saves,
-    on average, more damage than the missile costs, or if nothing cheaper can engage it."""
-    damage_per_threat = tables.damage_factor * (tables.target_shares @ tables.target_value) * (1.0 - tables.decoy_share)
+    """Cheapest first, each with as many shots as still pay for themselves; a missile is fired
+    at a threat only if one shot saves, on average, more damage than the missile costs, or if
+    nothing cheaper can engage it."""
+    damage_per_threat = value_of_a_real_hit(tables) * (1.0 - tables.decoy_share)
     items = np.full(orders.layer_item.shape[1:], -1)
     shots = np.ones(orders.layer_shots.shape[1:])
     for t in range(len(tables.threats)):
@@ -196,7 +206,8 @@ def _reference_doctrine(tables: Tables, orders: OrderArrays) -> None:
         chosen = cheap + worth_it if cheap else able
         for slot, item in enumerate(chosen[: items.shape[1]]):
             items[t, slot] = item
-            shots[t, slot] = min(2, int(tables.max_shots[item])) if item in cheap else 1
+            most = int(tables.max_shots[item]) if item in cheap else 1
+            shots[t, slot] = _worthwhile_shots(tables.pk[item, t], tables.unit_cost[item], damage_per_threat[t], most)
     orders.layer_item[:] = items
     orders.layer_shots[:] = shots
 
@@ -224,8 +235,9 @@ def _money_left(state: State, tables: Tables, orders: OrderArrays) -> np.ndarray
 def reference(state: State, tables: Tables) -> OrderArrays:
     """The yardstick: a sound defence, written plainly, that par is calibrated against.
 
-    1. Doctrine: cheap layers first (two shots each); a missile only where a shot saves more
-       damage than it costs, or where nothing cheaper can engage (``_reference_doctrine``).
+    1. Doctrine: cheap layers first, each with the shots that pay for themselves; a missile
+       only where a shot saves more damage than it costs, or where nothing cheaper can engage
+       (``_reference_doctrine``).
     2. Stock: each interceptor aims at two turns of what its layer would fire at the expected
        raid (never more than its fire limit can use); it is built at home first, then imported.
     3. Lines: cheap interceptors' lines are expanded early, while they can still land in time,
