@@ -733,6 +733,30 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
     return found
 
 
+def fire_limit_notes(state: State, orders: OrderArrays, tables: Tables, game: int = 0) -> list[str]:
+    """Purchases beyond what can ever be fired: not refused (stock may be worth holding), but
+    said plainly, e.g. "only 300 of these can be fired a month"."""
+    from .scenario.display import per_turn_words
+
+    turns_left = tables.turns - int(state.turn) + 1
+    bought = orders.production[game] + orders.imports[game]
+    held = state.stock[game] + tables.stock_pipe.waiting(state.incoming_stock)[game] + bought
+    notes = []
+    for i, item in enumerate(tables.items):
+        limit = tables.fire_capacity[i]
+        if bought[i] <= 0 or not np.isfinite(limit) or not tables.can_engage[i].any():
+            continue
+        most_fired = limit * tables.max_shots[i] * turns_left
+        if held[i] > most_fired:
+            notes.append(
+                f"{_name(tables, item)}: only {units(limit)} of these can be fired {per_turn_words(tables.turn_length_days)} "
+                f"({units(tables.max_shots[i])} shot{'s' if tables.max_shots[i] != 1 else ''} per target at most), "
+                f"{units(most_fired)} in the {units(turns_left)} turn{'s' if turns_left != 1 else ''} left; "
+                f"with this order you will hold {units(held[i])}."
+            )
+    return notes
+
+
 def problems_for_game(problems: list[Problem], game: int = 0) -> list[str]:
     """The sentences that tell one game's player what to change."""
     return [sentence for p in problems if p.games[game] for sentence in p.describe(game)]

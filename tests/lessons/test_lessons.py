@@ -236,3 +236,9 @@ def test_hand_written_orders_without_a_cycle_get_the_scenarios_default(variant):
     report = game.play_turn(orders)  # a countermeasure is active: the adaptation lesson names the cycle
     assert report.orders.adaptation == "peacetime"
     assert "Peacetime procurement" in lessons_by_kind(report)["adaptation"].detail
+
+
+def test_explain_names_each_layers_fire_limit():
+    game = wargame.Game("gulf_depletion", mode="expected")
+    text = game.play_turn(game.orders()).explain("leaked_units")
+    assert "THAAD-class interceptor, pk 0.80, 1 shot, P(kill) 0.8, at most 96 engagements a month) engaged 48" in text

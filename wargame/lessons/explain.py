@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..orders import money, units
+from ..scenario.display import fire_limit_words
 
 
 def _n(value) -> str:
@@ -32,6 +33,11 @@ def _item_name(tables, index) -> str:
     return tables.scenario.catalogue[tables.items[int(index)]].name
 
 
+def _fire_limit(tables, index) -> str:
+    limit = float(tables.fire_capacity[int(index)])
+    return f", {fire_limit_words(limit, tables.turn_length_days)}" if limit != float("inf") else ""
+
+
 def explain_leaks(report, tables) -> str:
     """How many got through, threat class by threat class, layer by layer."""
     stochastic = _stochastic(report)
@@ -50,7 +56,7 @@ def explain_leaks(report, tables) -> str:
             shots = int(i["shots"])
             story.append(
                 f"layer {i['layer']} ({_item_name(tables, i['item'])}, pk {float(i['pk']):.2f}, {shots} shot{'s' if shots != 1 else ''}, "
-                f"P(kill) {float(i['p_kill']):.4g}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
+                f"P(kill) {float(i['p_kill']):.4g}{_fire_limit(tables, i['item'])}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
                 + _drawn(e.value, float(i["engaged"]) * float(i["p_kill"]), stochastic)
                 + (f"; it had {_n(i['stock_before'])} in stock and fired {_n(i['fired'])}" if float(i["fired"]) > 0 else "; it had nothing left to fire")
             )

@@ -37,6 +37,18 @@ def scenario_html(scenario: Any) -> str:
 # --- formatting numbers ----------------------------------------------------------------------
 
 
+def per_turn_words(turn_length_days: int) -> str:
+    """'a month' for monthly turns, else 'a turn'."""
+    return "a month" if 28 <= turn_length_days <= 31 else "a turn"
+
+
+def fire_limit_words(limit: float | None, turn_length_days: int) -> str:
+    """An interceptor's fire limit as a student reads it: 'at most 300 engagements a month'."""
+    if limit is None or limit == float("inf"):
+        return "no fire limit"
+    return f"at most {quantity(limit)} engagements {per_turn_words(turn_length_days)}"
+
+
 def money(amount: float) -> str:
     """``4_000_000`` -> ``$4M``, ``3_500`` -> ``$3,500``, ``2.5e9`` -> ``$2.5bn``."""
     size = abs(amount)
@@ -160,7 +172,7 @@ def _catalogue(scenario: Any) -> str:
     threats = scenario.adversary.threats
     headers = ["Item", "Role", "Unit cost"]
     headers += [f"pk vs {threat.name}" for threat in threats.values()]
-    headers += ["Stock", "Capacity per turn", "Capacity lead time"]
+    headers += ["Stock", "Fire limit", "Capacity per turn", "Capacity lead time"]
     rows = []
     for item_id, item in scenario.catalogue.items():
         pks = [
@@ -176,6 +188,7 @@ def _catalogue(scenario: Any) -> str:
                 sourced_figure(item.unit_cost_usd),
                 *pks,
                 escape(quantity(item.stock_units)),
+                escape(fire_limit_words(item.fire_capacity_per_turn, scenario.turn_length_days) if item.pk else "—"),
                 escape(quantity(item.capacity_units_per_turn)),
                 escape(days_and_turns(item.capacity_lead_time_days, scenario.turn_length_days)),
             ]

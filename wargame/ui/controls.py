@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..orders import Orders
+from ..scenario.display import fire_limit_words
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
 from .policy import AutonomyPicker, CyclePicker, TrainingBox
@@ -41,6 +42,7 @@ class ItemOrders:
         cost_note = sourced_note(spec.unit_cost_usd)
         self.heading = widgets.HTML(
             f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
+            + (f"; fires {escape(fire_limit_words(spec.fire_capacity_per_turn, scenario.turn_length_days))}" if spec.pk else "")
             + (f"<br><small>{escape(spec.description)}</small>" if spec.description else ""),
             tooltip=cost_note or f"Unit cost of {spec.name}",
         )

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from ..batch import forecast
 from ..game import Game, GameOver, SaveFileError
-from ..orders import OrdersError, money
+from ..orders import OrdersError, fire_limit_notes, money, orders_to_arrays
 from .controls import OrderControls
 from .panels import CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
 from .plots import ForecastPanel, PlotPanel
@@ -139,7 +139,7 @@ class Dashboard(widgets.VBox):
         except OrdersError:
             costs = None
         self.meter.show(costs, game.view().money_usd)
-        self.problems.show(problems)
+        self.problems.show(problems, notes=[] if costs is None else fire_limit_notes(game.state, orders_to_arrays(orders, game.tables), game.tables))
         self.end_turn_button.disabled = bool(problems)
         self.forecast_button.disabled = bool(problems)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..orders import Layer
+from ..scenario.display import fire_limit_words
 from .inputs import put, set_limit, whole_box
 from .text import LABEL_STYLE, escape, money, sourced, units, whole
 
@@ -71,7 +72,8 @@ class ThreatDoctrine:
         spec = self.scenario.catalogue[item]
         pk = spec.pk[self.threat]
         contested = ", contested" if pk.contested else ""
-        return f"{spec.name} (pk {float(pk.value):.2f}{contested}; {money(float(spec.unit_cost_usd.value))} a shot)"
+        limit = fire_limit_words(spec.fire_capacity_per_turn, self.scenario.turn_length_days)
+        return f"{spec.name} (pk {float(pk.value):.2f}{contested}; {money(float(spec.unit_cost_usd.value))} a shot; {limit})"
 
     def _chosen(self, item: str, shots: widgets.BoundedIntText) -> None:
         if item and item in self.scenario.catalogue:
