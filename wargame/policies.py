@@ -20,6 +20,8 @@ capacity and the market allow.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .orders import OrderArrays, empty_order_arrays
@@ -192,22 +194,58 @@ def _worthwhile_shots(pk: float, unit_cost: float, damage: float, most: int) -> 
     return shots
 
 
-def _reference_doctrine(tables: Tables, orders: OrderArrays) -> None:
-    """Cheapest first, each with as many shots as still pay for themselves; a missile is fired
-    at a threat only if one shot saves, on average, more damage than the missile costs, or if
-    nothing cheaper can engage it."""
+@dataclass(frozen=True)
+class Strategy:
+    """One setting of the small family of layered strategies the reference policy belongs to.
+
+    ``cheap_shots``: shots per target for cheap layers, "worthwhile" (as many as still pay for
+    themselves) or a number (capped by each type's limit). ``missiles``: "worth_it" (behind the
+    cheap layers only where a shot saves more damage than it costs) or "always". ``cover_turns``:
+    turns of expected fire each interceptor's stock aims at. ``expand_lines``: buy new lines for
+    cheap interceptors while they can land in time. ``strikes``: strike launch sites.
+    """
+
+    cheap_shots: str | int = "worthwhile"
+    missiles: str = "worth_it"
+    cover_turns: int = 3
+    expand_lines: bool = True
+    strikes: bool = True
+
+    def describe(self) -> str:
+        shots = "shots that pay for themselves" if self.cheap_shots == "worthwhile" else f"{self.cheap_shots} shot(s)"
+        missiles = "missiles only where worth it" if self.missiles == "worth_it" else "missiles always behind"
+        lines = "new lines" if self.expand_lines else "no new lines"
+        strikes = "strikes" if self.strikes else "no strikes"
+        return f"cheap layers with {shots}; {missiles}; {self.cover_turns} turn(s) of stock; {lines}; {strikes}"
+
+
+REFERENCE = Strategy()
+
+
+def _layered_doctrine(tables: Tables, orders: OrderArrays, strategy: Strategy) -> None:
+    """Cheapest first, each with the strategy's shots; a missile is fired at a threat only if
+    one shot saves, on average, more damage than the missile costs (or always, if the strategy
+    says so), or if nothing cheaper can engage it."""
     damage_per_threat = value_of_a_real_hit(tables) * (1.0 - tables.decoy_share)
     items = np.full(orders.layer_item.shape[1:], -1)
     shots = np.ones(orders.layer_shots.shape[1:])
     for t in range(len(tables.threats)):
         able = sorted(np.nonzero(tables.can_engage[:, t])[0], key=lambda i: tables.unit_cost[i])
         cheap = [i for i in able if not _is_missile(tables, i)]
-        worth_it = [i for i in able if i not in cheap and tables.pk[i, t] * damage_per_threat[t] > tables.unit_cost[i]]
+        worth_it = [
+            i for i in able
+            if i not in cheap and (strategy.missiles == "always" or tables.pk[i, t] * damage_per_threat[t] > tables.unit_cost[i])
+        ]
         chosen = cheap + worth_it if cheap else able
         for slot, item in enumerate(chosen[: items.shape[1]]):
             items[t, slot] = item
-            most = int(tables.max_shots[item]) if item in cheap else 1
-            shots[t, slot] = _worthwhile_shots(tables.pk[item, t], tables.unit_cost[item], damage_per_threat[t], most)
+            if item not in cheap:
+                shots[t, slot] = 1
+            elif strategy.cheap_shots == "worthwhile":
+                most = int(tables.max_shots[item])
+                shots[t, slot] = _worthwhile_shots(tables.pk[item, t], tables.unit_cost[item], damage_per_threat[t], most)
+            else:
+                shots[t, slot] = min(int(strategy.cheap_shots), int(tables.max_shots[item]))
     orders.layer_item[:] = items
     orders.layer_shots[:] = shots
 
@@ -232,21 +270,10 @@ def _money_left(state: State, tables: Tables, orders: OrderArrays) -> np.ndarray
     return state.money - sum(order_costs(state, orders, tables).values())
 
 
-def reference(state: State, tables: Tables) -> OrderArrays:
-    """The yardstick: a sound defence, written plainly, that par is calibrated against.
-
-    1. Doctrine: cheap layers first, each with the shots that pay for themselves; a missile
-       only where a shot saves more damage than it costs, or where nothing cheaper can engage
-       (``_reference_doctrine``).
-    2. Stock: each interceptor aims at two turns of what its layer would fire at the expected
-       raid (never more than its fire limit can use); it is built at home first, then imported.
-    3. Lines: cheap interceptors' lines are expanded early, while they can still land in time,
-       towards a turn's worth of that need.
-    4. The fastest development cycle if affordable. Cheapest items are bought first, so
-       missiles get what is left.
-    """
+def play_strategy(strategy: Strategy, state: State, tables: Tables) -> OrderArrays:
+    """Orders for one setting of the layered family (see ``Strategy`` and ``reference``)."""
     orders = empty_order_arrays(tables, state.batch)
-    _reference_doctrine(tables, orders)
+    _layered_doctrine(tables, orders, strategy)
     fastest = int(np.argmin(tables.patch_days))
     orders.adaptation[:] = fastest
     _money_after_development(state, tables, orders)
@@ -254,7 +281,7 @@ def reference(state: State, tables: Tables) -> OrderArrays:
     turns_left = tables.turns - state.turn + 1
     wanted = _shots_wanted(state, tables, orders)
     on_hand = state.stock + tables.stock_pipe.waiting(state.incoming_stock)
-    cover = wanted + _shots_wanted(state, tables, orders, 1) + _shots_wanted(state, tables, orders, 2)
+    cover = sum(_shots_wanted(state, tables, orders, ahead) for ahead in range(strategy.cover_turns))
     short = np.maximum(0.0, cover - on_hand)
     for item in sorted(_interceptors(tables), key=lambda i: tables.unit_cost[i]):
         lines = state.capacity[:, item] + state.joint_capacity[:, item]
@@ -265,12 +292,39 @@ def reference(state: State, tables: Tables) -> OrderArrays:
             wanted_abroad = np.minimum(short[:, item] - built, state.import_available[:, item])
             orders.imports[:, item] = _buy(wanted_abroad, import_price, _money_left(state, tables, orders))
         lands_in_time = tables.capacity_lead[item] < turns_left - 1
-        if not _is_missile(tables, item) and lands_in_time and tables.capacity_cost[item] > 0:
+        if strategy.expand_lines and not _is_missile(tables, item) and lands_in_time and tables.capacity_cost[item] > 0:
             on_its_way = tables.capacity_pipe.waiting(state.incoming_capacity)[:, item]
             need_then = _shots_wanted(state, tables, orders, tables.capacity_lead[item] + 1)[:, item]
             more = np.maximum(0.0, need_then - lines - on_its_way)
             orders.capacity[:, item] = _buy(more, tables.capacity_cost[item], 0.5 * _money_left(state, tables, orders))
-    return _reference_strikes(state, tables, orders)
+    return _reference_strikes(state, tables, orders) if strategy.strikes else orders
+
+
+def strategy_policy(strategy: Strategy):
+    """A batched policy playing one setting of the family, for ``simulate`` and ``balance``."""
+
+    def policy(state: State, tables: Tables) -> OrderArrays:
+        return play_strategy(strategy, state, tables)
+
+    policy.batched = True
+    policy.__name__ = "strategy"
+    return policy
+
+
+def reference(state: State, tables: Tables) -> OrderArrays:
+    """The yardstick: a sound defence, written plainly, that par is calibrated against.
+
+    1. Doctrine: cheap layers first, each with the shots that pay for themselves; a missile
+       only where a shot saves more damage than it costs, or where nothing cheaper can engage.
+    2. Stock: each interceptor aims at three turns of what its layer would fire at the expected
+       raid (the adversary's growth projected; never more than its fire limit can use); it is
+       built at home first, then imported. Cheapest items are bought first, so missiles get
+       what is left.
+    3. Lines: cheap interceptors' lines are expanded early, while they can still land in time,
+       towards what the raid will need when they land.
+    4. The fastest development cycle; strikes at launch sites with a human approving each target.
+    """
+    return play_strategy(REFERENCE, state, tables)
 
 
 def _reference_strikes(state: State, tables: Tables, orders: OrderArrays) -> OrderArrays:
