@@ -109,7 +109,10 @@ def check_file(name: str, load: Callable = load_scenario) -> tuple[bool, list[st
             raise
         bug = f"{type(error).__name__}: {error}"
         return False, [f"{name}: internal error while checking this file ({bug}); please report it"]
-    return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)"]
+    from .scenario.scaling import unscaled_money
+
+    notes = [f"{name}: warning: {sentence}" for sentence in unscaled_money(name)]
+    return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)", *notes]
 
 
 def check_play(name: str, games: int) -> tuple[bool, list[str]]:
