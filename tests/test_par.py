@@ -92,3 +92,49 @@ def test_the_reference_policy_gives_legal_orders_priced_by_the_engine(name):
     result = wargame.simulate(name, "reference", runs=4, seed=1)
     assert (result.totals["money_end_usd"] >= 0).all()
     assert np.isfinite(result.totals["full_exchange_ratio"]).all()
+
+
+def scaled_budget(name: str, factor: float):
+    """The scenario with every sum of money the defender receives scaled by ``factor``."""
+    scenario = wargame.load_scenario(name)
+    budget = scenario.budget
+
+    def scale(amount):
+        return amount.model_copy(update={"value": amount.value * factor})
+
+    budget = budget.model_copy(
+        update={
+            "initial_usd": scale(budget.initial_usd),
+            "per_turn_usd": scale(budget.per_turn_usd),
+            "schedule_usd": type(budget.schedule_usd)({turn: scale(v) for turn, v in budget.schedule_usd.items()}),
+        }
+    )
+    events = tuple(e.model_copy(update={"grant_usd": scale(e.grant_usd)}) if e.type == "funding" else e for e in scenario.events)
+    return scenario.model_copy(update={"budget": budget, "events": events})
+
+
+def reference_orders(scenario) -> list:
+    from wargame.batch import decide
+    from wargame.policies import reference
+
+    game, played = wargame.Game(scenario, seed=0, mode="expected"), []
+    while not game.is_over:
+        arrays = decide(reference, game.state, game.tables)
+        played.append(arrays)
+        game.play_turn(wargame.orders.orders_from_arrays(arrays, game.tables))
+    return played
+
+
+@pytest.mark.parametrize("name", ["gulf_depletion", "eastern_front"])
+def test_money_binds_the_reference_policy(name):
+    result = wargame.simulate(name, "reference", runs=40, seed=0)
+    left = result.totals["money_end_usd"].sum()
+    received = left + result.history["spend_total_usd"].sum() + result.history["incident_charges_usd"].sum()
+    assert left / received < 0.15  # under 15% of all the money received is left unspent
+    richer = reference_orders(scaled_budget(name, 1.2))
+    poorer = reference_orders(wargame.load_scenario(name))
+    changed = [
+        turn for turn, (a, b) in enumerate(zip(poorer, richer), start=1)
+        if not all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("production", "capacity", "joint_capacity", "imports", "train_operators"))
+    ]
+    assert changed, "with 20% more money the reference policy would buy exactly the same"
