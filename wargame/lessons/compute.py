@@ -283,16 +283,18 @@ def _capacity_gap(game, report, writer: _Writer):
     turns_per_year = 365.0 / scenario.turn_length_days
     benchmark = scenario.demand_benchmark
     spec = scenario.catalogue[item]
-    # compare like with like: a drone benchmark speaks to drones, never to missiles
-    if benchmark is not None and spec.role in benchmark.roles:
+    # compare like with like: the benchmark is set against the output of the kinds it counts
+    # (drones with a drone benchmark), whatever kind the headline item is
+    if benchmark is not None:
         counted = [i for i, s in scenario.catalogue.items() if s.role in benchmark.roles]
         annual = sum(m.get(f"capacity_{i}_units_per_turn", 0.0) for i in counted) * turns_per_year
         benchmark_pct = 100.0 * ratio(annual, benchmark.units_per_year.value)
         label, benchmark_text = benchmark.label, f"{units(round(benchmark.units_per_year.value))} a year"
+        kinds = " and ".join(role.replace("_", " ") for role in benchmark.roles)
     else:
-        benchmark = None
         annual = m.get(f"capacity_{item}_units_per_turn", 0.0) * turns_per_year
-        benchmark_pct, label, benchmark_text = float("nan"), "no demand benchmark for this kind of interceptor", "–"
+        benchmark_pct, label, benchmark_text = float("nan"), "no demand benchmark in this scenario", "–"
+        kinds = spec.name.lower()
     arrival = _arrival_turn(game, item)
     figures = {
         "turn": report.turn,
@@ -304,6 +306,7 @@ def _capacity_gap(game, report, writer: _Writer):
         "benchmark": benchmark_text,
         "benchmark_label": label,
         "benchmark_pct": _pct(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
+        "counted": kinds,
         "on_order": units(round(on_order, 2)),
         "arrival_turn": arrival if arrival is not None else "–",
     }

@@ -25,7 +25,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "capacity_gap": {
         "headline": "{item}: you used {used} and received {produced} this turn (gap {gap}).",
         "detail": (
-            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}). "
+            "Your {counted} lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}). "
             "On order: {on_order}, all landed by turn {arrival_turn}."
         ),
     },
@@ -78,7 +78,7 @@ VARIANTS: dict[str, dict[str, str]] = {
         "no_benchmark": "Your lines now make about {annual_output} a year. On order: {on_order}, all landed by turn {arrival_turn}.",
         "no_benchmark_nothing_on_order": "Your lines now make about {annual_output} a year, and nothing more is on order.",
         "nothing_on_order": (
-            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}); "
+            "Your {counted} lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}); "
             "nothing more is on order."
         ),
     },

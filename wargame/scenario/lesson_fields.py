@@ -22,7 +22,7 @@ LESSON_FIELDS: dict[str, tuple[str, ...]] = {
     "stockpile": ("turn", "item", "stock", "used", "used_pct", "burn", "runway"),
     "capacity_gap": (
         "turn", "item", "produced", "used", "gap", "annual_output", "benchmark", "benchmark_label",
-        "benchmark_pct", "on_order", "arrival_turn",
+        "benchmark_pct", "on_order", "arrival_turn", "counted",
     ),
     "autonomy": (
         "turn", "level", "hit_rate", "jamming", "kill_chain_minutes", "operators", "sorties", "hits",
