@@ -242,3 +242,10 @@ def test_explain_names_each_layers_fire_limit():
     game = wargame.Game("gulf_depletion", mode="expected")
     text = game.play_turn(game.orders()).explain("leaked_units")
     assert "THAAD-class interceptor, pk 0.80, 1 shot, P(kill) 0.8, at most 96 engagements a month) engaged 48" in text
+
+
+def test_the_full_account_is_explained_from_its_parts():
+    game = wargame.Game("tutorial", mode="expected")
+    text = game.play_turn(game.orders()).explain("full_exchange_ratio")
+    # 60 missiles x $4M + 46 leakers' $105.8M = $345.8M, against $3.5M
+    assert text.startswith("The full account: $240.0M of interceptors fired + $105.8M of damage = $345.8M, against $3.5M of raid = 98.80 : 1.")

@@ -147,7 +147,16 @@ def explain(report, tables, metric: str) -> str:
             + " "
             + explain_raid_cost(report, tables)
         )
+    if metric in ("full_exchange_ratio", "defender_cost_usd"):
+        m = report.metrics
+        return (
+            f"The full account: {money(m['interceptor_spend_usd'])} of interceptors fired + {money(m['damage_usd'])} of damage "
+            f"= {money(m['defender_cost_usd'])}, against {money(m['raid_cost_usd'])} of raid = {m['full_exchange_ratio']:.2f} : 1. "
+            + explain_spend(report, tables)
+            + " "
+            + explain_damage(report, tables)
+        )
     if metric not in EXPLAINERS:
-        known = ", ".join(sorted({*EXPLAINERS, "cost_exchange_ratio"}))
+        known = ", ".join(sorted({*EXPLAINERS, "cost_exchange_ratio", "full_exchange_ratio", "defender_cost_usd"}))
         raise KeyError(f"No explanation for {metric!r}; figures that can be explained: {known}.")
     return EXPLAINERS[metric](report, tables)
