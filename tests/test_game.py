@@ -700,3 +700,15 @@ def test_lessons_read_the_turns_new_state(scenarios, monkeypatch):
 def test_a_game_refuses_a_seed_out_of_range(scenarios, seed):
     with pytest.raises(ValueError, match="The seed must be a whole number from 0 to 9,223,372,036,854,775,807"):
         Game(scenarios["tutorial"], seed=seed)
+
+
+def test_standing_production_the_money_no_longer_covers_is_lowered_with_a_note():
+    game = Game("tutorial", seed=0, mode="expected")
+    orders = game.orders()
+    orders.production["interceptor_drone"] = 100  # $350.0k a turn: affordable now
+    game.play_turn(orders)
+    game._states[-1] = game.state.replace(money=np.full(1, 100_000.0))  # pretend the money ran short
+    carried = game.orders()
+    assert carried.production["interceptor_drone"] == 28  # $100,000 / $3,500 = 28.6
+    assert game.order_notes == ("Interceptor drone production lowered from 100 to 28: that is what your money covers this turn.",)
+    assert not game.check(carried)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .rules.economy import order_costs
+from .rules.economy import order_costs, production_unit_cost
 from .rules.sums import any_of, total
 from .state import State
 from .tables import Tables
@@ -196,6 +196,17 @@ def carry_forward(last: Orders, state: State, tables: Tables) -> tuple[Orders, l
             f"({tables.scenario.autonomy.legal_regime.name}); your autonomy level is back to {_level_name(tables, tables.levels.index(default))}."
         )
         orders.autonomy = default
+    cost = float(sum(order_costs(state, orders_to_arrays(orders, tables), tables).values())[0])
+    if cost > state.money[0] + 1e-6 and orders.production:
+        # the standing production costs more than this turn's money: scale it down to fit
+        price = production_unit_cost(state, tables)[0]
+        others = cost - sum(amount * float(price[tables.items.index(item)]) for item, amount in orders.production.items() if item in tables.items)
+        scale = max(0.0, (float(state.money[0]) - others)) / max(cost - others, 1e-9)
+        for item, amount in list(orders.production.items()):
+            lowered = float(math.floor(amount * scale))
+            if lowered < amount:
+                orders.production[item] = lowered
+                notes.append(f"{_name(tables, item)} production lowered from {units(amount)} to {units(lowered)}: that is what your money covers this turn.")
     return orders, notes
 
 
