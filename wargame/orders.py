@@ -207,6 +207,15 @@ def carry_forward(last: Orders, state: State, tables: Tables) -> tuple[Orders, l
             if lowered < amount:
                 orders.production[item] = lowered
                 notes.append(f"{_name(tables, item)} production lowered from {units(amount)} to {units(lowered)}: that is what your money covers this turn.")
+    cycles = tables.scenario.development_cycles
+    cheapest = min(cycles, key=lambda cycle: cycles[cycle].cost_usd_per_turn.value)
+    cost = float(sum(order_costs(state, orders_to_arrays(orders, tables), tables).values())[0])
+    if cost > state.money[0] + 1e-6 and orders.adaptation and orders.adaptation != cheapest:
+        notes.append(
+            f"Development cycle back to {cycles[cheapest].name}: your money this turn does not cover "
+            f"{cycles[orders.adaptation].name} with your other standing orders."
+        )
+        orders.adaptation = cheapest
     return orders, notes
 
 
