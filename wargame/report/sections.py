@@ -52,10 +52,10 @@ main.wargame-aar { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em 1.5em
 .wargame-aar .small { font-size: 0.85em; color: #444; }
 .wargame-aar .verdict { font-weight: 700; white-space: nowrap; }
 .wargame-aar .verdict.met { color: #0072B2; }
-.wargame-aar .verdict.not-met { color: #D55E00; }
+.wargame-aar .verdict.not-met { color: #B34700; }
 .wargame-aar .verdict.no-par { color: #555555; }
 .wargame-aar .changed { font-size: 0.78em; font-weight: 700; color: #ffffff; background: #0072B2; border-radius: 3px; padding: 0 4px; margin-left: 4px; }
-.wargame-aar .lesson-critical { color: #D55E00; }
+.wargame-aar .lesson-critical { color: #B34700; }
 .wargame-aar .lesson-warning { color: #8a5a00; }
 .wargame-aar ul.tight { margin: 0.1em 0; padding-left: 1.2em; }
 .wargame-aar table.timeline td { min-width: 12em; }

@@ -16,7 +16,7 @@ from ..batch import forecast
 from ..game import Game, GameOver, SaveFileError
 from ..orders import OrdersError
 from .controls import OrderControls
-from .panels import CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
+from .panels import DASHBOARD_CSS, CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
 from .plots import ForecastPanel, PlotPanel
 
 FORECAST_RUNS = 500
@@ -31,6 +31,7 @@ class Dashboard(widgets.VBox):
 
     def __init__(self, game: Game, forecast_runs: int = FORECAST_RUNS, **kwargs):
         super().__init__(**kwargs)
+        self.add_class("wargame-dashboard")
         self.game = game
         self.forecast_runs = int(forecast_runs)
         self.after_action = None
@@ -98,6 +99,7 @@ class Dashboard(widgets.VBox):
             _section("Save and load"),
             self.files.widget,
             self.report_output,
+            widgets.HTML(DASHBOARD_CSS, layout=widgets.Layout(display="none")),
         ]
 
     # --- showing the game ----------------------------------------------------------------------

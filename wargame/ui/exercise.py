@@ -22,6 +22,7 @@ from typing import Callable, Mapping
 import ipywidgets as widgets
 
 from ..orders import money
+from .panels import TEXT_COLOURS
 from .text import LABEL_STYLE
 
 __all__ = ["Exercise", "predict", "parse_number", "DEFAULT_HINTS", "TRIES_BEFORE_WORKED_ANSWER"]
@@ -51,8 +52,8 @@ DEFAULT_HINTS = {
     ),
 }
 
-# Okabe-Ito colours, as in the dashboard; every verdict is also said in words
-_GOOD, _OFF = "#007A5A", "#B34700"
+# the dashboard's text colours (readable on white); every verdict is also said in words
+_GOOD, _OFF = TEXT_COLOURS["good"], TEXT_COLOURS["warning"]
 
 
 def _unit_words(unit: str) -> tuple[str, ...]:

@@ -21,6 +21,17 @@ OKABE_ITO = {
     "sky": "#56B4E9",
 }
 
+# Okabe-Ito's vermillion and green are too light for text on white (3.9:1 and 3.4:1; WCAG AA
+# asks 4.5:1 of normal text): words take darker shades of the same hues, bars and borders keep
+# the palette's.
+TEXT_COLOURS = {"warning": "#B34700", "good": "#007A5A"}
+
+# Styles the widgets' own settings cannot reach, scoped to the dashboard: the unselected tab
+# labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour.
+DASHBOARD_CSS = """<style>
+.wargame-dashboard .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87)); }
+</style>"""
+
 
 class Header:
     """Turn k of N, money, the intelligence estimate of the next raid, the turn's narrative."""
@@ -56,7 +67,7 @@ class Header:
         ]
         if view.countermeasures:
             names = [scenario.catalogue[i].name if i in scenario.catalogue else i for i in view.countermeasures]
-            lines.append(f"<span style='color:{OKABE_ITO['vermillion']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
+            lines.append(f"<span style='color:{TEXT_COLOURS['warning']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
         lines += [escape(line) for line in dates_at_risk(game)]
         self.widget.value = title + "<br>".join(lines) + story + estimate
 
@@ -108,7 +119,7 @@ class CostMeter:
         self.bar.style.bar_color = OKABE_ITO["vermillion"] if over else OKABE_ITO["blue"]
         parts = ", ".join(f"{category} {money(cost)}" for category, cost in costs.items() if cost)
         verdict = (
-            f"<b style='color:{OKABE_ITO['vermillion']}'>over budget</b>"
+            f"<b style='color:{TEXT_COLOURS['warning']}'>over budget</b>"
             if over
             else f"{money(money_available - self.total)} left"
         )
@@ -128,7 +139,7 @@ class ProblemsPanel:
     def show(self, problems: list[str]) -> None:
         self.problems = list(problems)
         if not problems:
-            self.widget.value = f"<span style='color:{OKABE_ITO['green']}'>&#10003; These orders can be played.</span>"
+            self.widget.value = f"<span style='color:{TEXT_COLOURS['good']}'>&#10003; These orders can be played.</span>"
             return
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         self.widget.value = (
@@ -160,7 +171,7 @@ class Status:
         self.text = ""
 
     def say(self, text: str, error: bool = False) -> None:
-        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        colour = TEXT_COLOURS["warning"] if error else "inherit"
         role = "alert" if error else "status"
         self.text = text
         self.widget.value = f"<span role='{role}' style='color:{colour}'>{html.escape(text)}</span>"
@@ -189,5 +200,5 @@ class FilesPanel:
         self.widget = widgets.VBox([widgets.HBox([self.filename, self.save, self.load, self.save_report]), self.message])
 
     def say(self, text: str, error: bool = False) -> None:
-        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        colour = TEXT_COLOURS["warning"] if error else "inherit"
         self.message.value = f"<span role='{'alert' if error else 'status'}' style='color:{colour}'>{html.escape(text)}</span>"

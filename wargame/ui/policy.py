@@ -82,7 +82,7 @@ class AutonomyPicker:
             note = sourced_note(spec.p_hit)
             rows.append(
                 [
-                    f"<b>{escape(spec.name)}</b>" + (" <b style='color:#D55E00'>prohibited</b>" if level in self.prohibited else ""),
+                    f"<b>{escape(spec.name)}</b>" + (" <b style='color:#B34700'>prohibited</b>" if level in self.prohibited else ""),
                     escape(spec.description),
                     f"<span title='{escape(note)}'>{escape(sourced(spec.p_hit, percent))}</span>",
                     f"loses {percent(spec.jamming_sensitivity)} at full jamming",
