@@ -17,7 +17,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from .driver import END_TURN, KERNEL_TIMEOUT, RENDER_TIMEOUT, screenshot, wait_for_drawn_canvases
+from .driver import ARTIFACTS, END_TURN, KERNEL_TIMEOUT, RENDER_TIMEOUT, wait_for_drawn_canvases
 
 # BokehJS's own first line, inside the inline resources that ``load_bokehjs`` sends
 BOKEHJS_MARKER = b"BEGIN bokeh.min.js"
@@ -57,7 +57,6 @@ def test_the_guard_blocks_and_reports_every_request_beyond_the_machine(loopback_
         "http://192.0.2.1/pixel.png",
         "wss://example.invalid/socket",
     }
-    page.wait_for_function("() => true")  # let the socket's attempt reach the guard
     for _ in range(50):
         if expected <= set(offline_guard.blocked):
             break
@@ -118,11 +117,12 @@ def run_all_and_wait(page, url: str) -> None:
 
 
 def test_two_dashboards_in_one_notebook_get_bokehjs_once(jupyterlab_server, notebooks, page, console):
+    page.set_viewport_size({"width": 1366, "height": 768})
     write_two_dashboards(notebooks)
     payloads = PayloadCounter(page)
     run_all_and_wait(page, jupyterlab_server.url)
     assert payloads.count == 1, f"the kernel sent BokehJS {payloads.count} times for two play() calls"
-    screenshot(page, "jupyterlab-two-dashboards")
+    page.screenshot(path=ARTIFACTS / "jupyterlab-two-dashboards-1366x768.png")
 
     # The page reloaded, the kernel still running: the new page has lost BokehJS with the old
     # one, so running the notebook again must send it again, once.

@@ -316,7 +316,7 @@ def test_numbers_are_read_as_learners_type_them(typed, unit, expected):
     assert parse_number(typed, unit) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "12 apples", "3..5", "$", "nan", "inf", "1:0", "69:", ":1", "turn", "1:2:3", "turn seven"])
+@pytest.mark.parametrize("typed", ["", "abc", "12 apples", "3..5", "$", "nan", "inf", "1:0", "1e300:1e-300", "69:", ":1", "turn", "1:2:3", "turn seven"])
 def test_text_that_is_not_a_number_reads_as_none(typed):
     assert parse_number(typed) is None
 

@@ -100,7 +100,8 @@ def parse_number(text: str, unit: str = "") -> float | None:
         left, right = (_single_number(_strip_words(part, unit)) for part in ratio.group("left", "right"))
         if left is None or not right:
             return None
-        return left / right
+        quotient = left / right
+        return quotient if math.isfinite(quotient) else None
     return _single_number(cleaned)
 
 
