@@ -156,6 +156,9 @@ def test_campaign_app_is_accessible_and_a_turn_is_played_by_keyboard_alone(voila
     dashboard = open_app(page, voila_server.url, expected.scenario)
     kit = ["#rendered_cells"]
     assert_accessible(page, kit, "the campaign app as it opens")
+    # the buttons' icons, offline: Font Awesome comes from Voilà's own bundle, not a CDN
+    icon_fonts = page.evaluate("""async () => (await document.fonts.load('900 16px "Font Awesome 5 Free"', '\\uf04b')).length""")
+    assert icon_fonts > 0, "no Font Awesome face loaded: the buttons' icons are missing"
 
     page.locator("body").focus()
     orders = expected.prepare(KEYBOARD_TURN)
