@@ -2,8 +2,8 @@
 
 Every browser test runs with ``OfflineGuard`` (conftest's ``context`` fixture): requests that
 would leave the machine are blocked and fail the test. The first test here shows that the
-guard catches such requests; the second plays two dashboards in one JupyterLab notebook and
-counts the BokehJS payloads the kernel sends the page.
+guard catches such requests; the second plays two dashboards in one JupyterLab notebook,
+counts the BokehJS payloads the kernel sends the page, and runs axe-core on a dashboard there.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .driver import ARTIFACTS, END_TURN, KERNEL_TIMEOUT, RENDER_TIMEOUT, wait_for_drawn_canvases
+from .test_accessibility import assert_accessible
 
 # BokehJS's own first line, inside the inline resources that ``load_bokehjs`` sends
 BOKEHJS_MARKER = b"BEGIN bokeh.min.js"
@@ -122,6 +123,8 @@ def test_two_dashboards_in_one_notebook_get_bokehjs_once(jupyterlab_server, note
     payloads = PayloadCounter(page)
     run_all_and_wait(page, jupyterlab_server.url)
     assert payloads.count == 1, f"the kernel sent BokehJS {payloads.count} times for two play() calls"
+    # the dashboard in JupyterLab passes axe-core as it does in Voilà (test_accessibility)
+    assert_accessible(page, ['[data-test-dashboard="0"]'], "a dashboard in JupyterLab")
     page.screenshot(path=ARTIFACTS / "jupyterlab-two-dashboards-1366x768.png")
 
     # The page reloaded, the kernel still running: the new page has lost BokehJS with the old
