@@ -18,7 +18,8 @@ from bokeh.models import ColumnDataSource, GlyphRenderer
 import wargame
 from wargame import Game, Layer, charts
 from wargame.batch import decide
-from wargame.orders import money, orders_from_arrays
+from wargame.format import money
+from wargame.orders import orders_from_arrays
 
 # Okabe & Ito (2008), "Color Universal Design": the eight colours of the palette.
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}

@@ -45,7 +45,9 @@ from .lessons.metrics import (
     spending_by_category,
     used_per_turn,
 )
-from .orders import money, units
+from . import format as fmt
+from .format import money, number
+from .palette import GUIDE_GREY, SERIES
 from .scenario import Scenario
 from .tables import tables_for
 
@@ -82,16 +84,7 @@ __all__ = [
 #: The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), readable with every
 #: common colour-vision deficiency. Ordered so the first colours contrast best on white;
 #: the yellow comes last. Lines also differ by dash and marker, never by colour alone.
-PALETTE = [
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#009E73",  # bluish green
-    "#E69F00",  # orange
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
-]
+PALETTE = SERIES  # wargame.palette: blue, vermillion, green, orange, purple, sky, black, yellow
 MARKERS = ["circle", "square", "triangle", "diamond", "inverted_triangle", "hex", "star", "plus"]
 DASHES = ["solid", "dashed", "dotdash", "dotted", "dashdot", [6, 3, 1, 3], [2, 2], [8, 2]]
 HEIGHT = 320
@@ -144,16 +137,6 @@ def _column(history: pd.DataFrame, name: str) -> list[float]:
 
 def _turns(history: pd.DataFrame) -> list[int]:
     return [int(t) for t in history.index]
-
-
-def _count(value: float) -> str:
-    """A number of units in words: whole above 100, else to two places (expected mode is fractional)."""
-    value = float(value)
-    return units(round(value) if abs(value) >= 100 else round(value, 2))
-
-
-def _ratio(value: float) -> str:
-    return f"{value:.1f} : 1"
 
 
 def _new_figure(name: str, title: str, x_label: str, y_label: str, **options):
@@ -268,9 +251,9 @@ def cost_exchange_figure(source) -> "figure":
     _integer_turn_axis(p)
     p.yaxis.ticker = LogTicker(mantissas=[1, 2, 5])
     p.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
-    p.add_layout(Span(location=1.0, dimension="width", line_color="#555555", line_dash="dashed", line_width=1.5))
+    p.add_layout(Span(location=1.0, dimension="width", line_color=GUIDE_GREY, line_dash="dashed", line_width=1.5))
     p.add_layout(
-        Label(x=4, x_units="screen", y=1.0, text="1 : 1 break-even", text_font_size="11px", text_color="#555555", y_offset=2)
+        Label(x=4, x_units="screen", y=1.0, text="1 : 1 break-even", text_font_size="11px", text_color=GUIDE_GREY, y_offset=2)
     )
     blue, vermillion, green = PALETTE[0], PALETTE[1], PALETTE[2]
     cumulative_line = p.line(
@@ -325,11 +308,11 @@ def cost_exchange_summary(history: pd.DataFrame) -> str:
         return "No turn has been played yet, so there is no cost exchange to show."
     turn = data["turn"][-1]
     spend, raid = data["interceptor_spend_usd"][-1], data["raid_cost_usd"][-1]
-    cumulative = _ratio(data["cumulative_cost_exchange_ratio"][-1])
+    cumulative = fmt.ratio(data["cumulative_cost_exchange_ratio"][-1])
     if raid > 0:
         text = (
             f"Turn {turn}: you spent {money(spend)} on interceptors against a {money(raid)} raid "
-            f"({_ratio(data['cost_exchange_ratio'][-1])}); cumulative {cumulative}."
+            f"({fmt.ratio(data['cost_exchange_ratio'][-1])}); cumulative {cumulative}."
         )
     else:
         text = f"Turn {turn}: no raid came and you spent {money(spend)} on interceptors; cumulative {cumulative}."
@@ -338,7 +321,7 @@ def cost_exchange_summary(history: pd.DataFrame) -> str:
         destroyed = sum(data["strike_value_destroyed_usd"])
         text += (
             f" Your strikes so far cost {money(strike_cost)} and destroyed {money(destroyed)} "
-            f"({_ratio(data['cumulative_strike_exchange_ratio'][-1])})."
+            f"({fmt.ratio(data['cumulative_strike_exchange_ratio'][-1])})."
         )
     else:
         text += " You have flown no strikes."
@@ -436,11 +419,11 @@ def capacity_figure(source, scenario: Scenario, items=None, name: str | None = N
 
 def _levels_summary(data: dict, scenario: Scenario, items, column, what: str, unit: str) -> str:
     if len(data["turn"]) <= 1:
-        start = "; ".join(f"{_item_name(scenario, i)} {_count(data[column(i)][0])}" for i in items)
+        start = "; ".join(f"{_item_name(scenario, i)} {number(data[column(i)][0])}" for i in items)
         return f"No turn has been played yet. {what} at the start: {start}."
     turn = data["turn"][-1]
     parts = [
-        f"{_item_name(scenario, i)} {_count(data[column(i)][-1])}{unit} (from {_count(data[column(i)][0])} at the start)"
+        f"{_item_name(scenario, i)} {number(data[column(i)][-1])}{unit} (from {number(data[column(i)][0])} at the start)"
         for i in items
     ]
     return f"After turn {turn}, {what.lower()}: " + "; ".join(parts) + "."
@@ -550,14 +533,14 @@ def production_figure(source, scenario: Scenario):
             "turn", "benchmark_units_per_turn", source=source, line_color=PALETTE[6], line_width=2.5, line_dash="dashed",
             name="production_benchmark",
         )
-        items_for_legend.append((f"Demand benchmark, per turn ({units(round(benchmark_units_per_turn(scenario)))})", [line]))
+        items_for_legend.append((f"Demand benchmark, per turn ({number(benchmark_units_per_turn(scenario))})", [line]))
         tooltips.append(("Benchmark", "@benchmark_units_per_turn{0,0}"))
     _legend(p, items_for_legend)
     if benchmark is not None:
         source_text = benchmark.units_per_year.source or "no source given in the scenario"
         _caption(
             p,
-            f"Benchmark: {benchmark.label}, {units(round(float(benchmark.units_per_year.value)))} a year "
+            f"Benchmark: {benchmark.label}, {number(float(benchmark.units_per_year.value))} a year "
             f"(source: {source_text}).",
         )
     p.add_tools(_hover(renderers=[delivered, used], tooltips=tooltips))
@@ -572,14 +555,14 @@ def production_summary(history: pd.DataFrame, scenario: Scenario) -> str:
         text = f"No turn has been played yet ({items})."
     else:
         text = (
-            f"Turn {data['turn'][-1]} ({items}): {_count(data['delivered_units'][-1])} delivered, "
-            f"{_count(data['used_units'][-1])} used; over {len(data['turn'])} turns "
-            f"{_count(sum(data['delivered_units']))} delivered against {_count(sum(data['used_units']))} used."
+            f"Turn {data['turn'][-1]} ({items}): {number(data['delivered_units'][-1])} delivered, "
+            f"{number(data['used_units'][-1])} used; over {fmt.count(len(data['turn']), 'turn')} "
+            f"{number(sum(data['delivered_units']))} delivered against {number(sum(data['used_units']))} used."
         )
     if benchmark is not None:
         text += (
-            f" The benchmark, {benchmark.label}, is {units(round(float(benchmark.units_per_year.value)))} a year, "
-            f"about {units(round(benchmark_units_per_turn(scenario)))} a turn"
+            f" The benchmark, {benchmark.label}, is {number(float(benchmark.units_per_year.value))} a year, "
+            f"about {number(benchmark_units_per_turn(scenario))} a turn"
             + (f" (source: {benchmark.units_per_year.source})." if benchmark.units_per_year.source else ".")
         )
     return text
@@ -677,8 +660,8 @@ def layers_summary(report, scenario: Scenario) -> str:
     if not data["label"]:
         return f"Turn {report.turn}: no air-defence layer fired."
     parts = [
-        f"{label}: {_count(came)} came, {_count(engaged)} engaged, {_count(downed)} downed, "
-        f"{_count(left)} left"
+        f"{label}: {number(came)} came, {number(engaged)} engaged, {number(downed)} downed, "
+        f"{number(left)} left"
         for label, came, engaged, downed, left in zip(
             data["label"], data["came"], data["engaged"], data["downed"], data["leaked_after"]
         )
@@ -725,11 +708,11 @@ def incidents_summary(history: pd.DataFrame) -> str:
         return "No turn has been played yet, so there are no incidents to show."
     total, cost = sum(data["incidents_count"]), sum(data["incident_cost_usd"])
     if total == 0:
-        return f"No misidentification incidents in {len(data['turn'])} turns."
+        return f"No misidentification incidents in {fmt.count(len(data['turn']), 'turn')}."
     worst = max(range(len(data["turn"])), key=lambda k: data["incidents_count"][k])
     return (
-        f"{_count(total)} misidentification incidents in {len(data['turn'])} turns, costing {money(cost)}; "
-        f"the most in turn {data['turn'][worst]} ({_count(data['incidents_count'][worst])})."
+        f"{fmt.count(total, 'misidentification incident')} in {fmt.count(len(data['turn']), 'turn')}, costing {money(cost)}; "
+        f"the most in turn {data['turn'][worst]} ({number(data['incidents_count'][worst])})."
     )
 
 

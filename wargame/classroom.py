@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import format as fmt
 from .batch import SimulationResult, decide
 from .files import FileRefused, contained_path
 from .game import Game, SaveFileError
@@ -129,7 +130,7 @@ class Session(list):
     def _heading(self) -> str:
         where = f" from {self.folder}" if self.folder is not None else ""
         failed = f"; {len(self.problems)} could not be loaded" if self.problems else ""
-        return f"{len(self)} saved games{where}{failed}"
+        return f"{fmt.count(len(self), 'saved game')}{where}{failed}"
 
     def __repr__(self) -> str:
         lines = [self._heading()]

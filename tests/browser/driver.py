@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import wargame
 from wargame import Layer, charts
 from wargame.batch import forecast
-from wargame.orders import money
+from wargame.format import money
 from wargame.ui import play
 from wargame.ui.plots import FAN_COLUMNS, FAN_METRICS, fan_data
 

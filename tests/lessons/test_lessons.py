@@ -26,8 +26,8 @@ def test_missiles_only_turn_teaches_cost_exchange_and_stockpile_with_its_numbers
     report = game.play_turn(game.orders())
     lessons = lessons_by_kind(report)
     cost = lessons["cost_exchange"]
-    # 60 missiles x $4M = $240.0M against 100 x $35,000 = $3.5M: 68.6 : 1
-    assert "$240.0M" in cost.headline and "$3.5M" in cost.headline and "68.6 : 1" in cost.headline
+    # 60 missiles x $4M = $240M against 100 x $35,000 = $3.5M: 68.6 : 1
+    assert "$240M" in cost.headline and "$3.5M" in cost.headline and "68.6 : 1" in cost.headline
     assert cost.severity == "critical"  # above the default critical ratio of 10
     cited = {c.name: c.value for c in cost.metrics}
     assert cited["interceptor_spend_usd"] == pytest.approx(240e6)
@@ -49,9 +49,9 @@ def test_layered_turn_has_a_small_ratio_and_cumulative_figures():
     orders = game.orders()
     orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}
     cost = lessons_by_kind(game.play_turn(orders))["cost_exchange"]
-    # 200 drones x $3,500 = $700.0k against $3.5M: 0.2 : 1; cumulative $240.7M / $7.0M = 34.4 : 1
-    assert "$700.0k" in cost.headline and "0.2 : 1" in cost.headline
-    assert "$240.7M against $7.0M of raids (34.4 : 1)" in cost.detail
+    # 200 drones x $3,500 = $700,000 against $3.5M: 0.2 : 1; cumulative $240.7M / $7M = 34.4 : 1
+    assert "$700,000" in cost.headline and "0.2 : 1" in cost.headline
+    assert "$240.7M against $7M of raids (34.4 : 1)" in cost.detail
     assert cost.severity == "info"
 
 
@@ -61,7 +61,7 @@ def test_stockpile_runway_at_the_current_burn():
     orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2)]}
     stock = lessons_by_kind(game.play_turn(orders))["stockpile"]
     # 200 fired of 500: 300 left, 40% used; runway 300 / 200 = 1.5 turns
-    assert stock.headline == "Interceptor drone: 300 left, 40% used since the start; at this turn's burn it runs out in 1.5 turns."
+    assert stock.headline == "Interceptor drone: 300 left, 40% used since the start; runway at this turn's burn: 1.5 turns."
     assert stock.severity == "warning"
 
 
@@ -104,7 +104,7 @@ def test_autonomy_accountability_and_adaptation_lessons(strike_scenario, variant
     assert autonomy.contested and "5 hits in 14" in autonomy.context
     accountability = lessons["accountability"]
     # 100 x 0.0001 = 0.01 incidents x $5M = $50,000
-    assert "0.01 misidentification" in accountability.headline and "$50.0k" in accountability.headline
+    assert "0.01 misidentification incidents this turn, costing $50,000" in accountability.headline
     assert "Meaningful human control" in accountability.headline
 
     scenario = variant({"adversary": {"countermeasures": {"first_turn": 1, "interval_turns": 5, "pk_penalty": 0.5}}})
@@ -112,7 +112,7 @@ def test_autonomy_accountability_and_adaptation_lessons(strike_scenario, variant
     adaptation = lessons_by_kind(game.play_turn(game.orders()))["adaptation"]
     # peacetime patches in 540 days = 18 turns
     assert adaptation.headline == (
-        "The adversary has countered your High-end interceptor missile: 50% of its effect lost until patched in 18.0 turns."
+        "The adversary has countered your High-end interceptor missile: 50% of its effect lost until patched in 18 turns."
     )
 
 
@@ -143,7 +143,7 @@ def test_rewording_a_lesson_in_the_scenario_changes_its_text(variant):
     )
     game = wargame.Game(scenario, mode="expected")
     cost = lessons_by_kind(game.play_turn(game.orders()))["cost_exchange"]
-    assert cost.headline == "Spent $240.0M to stop a $3.5M raid."
+    assert cost.headline == "Spent $240M to stop a $3.5M raid."
     assert cost.severity == "warning"  # 68.6 is now under the critical threshold of 100
     assert "Since the start" in cost.detail  # the detail keeps the default wording
 
@@ -176,9 +176,9 @@ def test_explain_the_leakers_layer_by_layer():
     assert story.startswith("1.02 got through in all.")
     assert "100 One-way attack drone (Shahed class) came" in story
     assert "layer 1 (Interceptor drone, pk 0.68, 2 shots, P(kill) 0.8976) engaged 100 of 100 and downed 89.76" in story
-    assert "layer 2 (High-end interceptor missile, pk 0.90, 1 shot, P(kill) 0.9) engaged 10.24 of 10.24 and downed 9.22" in story
+    assert "layer 2 (High-end interceptor missile, pk 0.9, 1 shot, P(kill) 0.9) engaged 10.24 of 10.24 and downed 9.22" in story
     spend = report.explain("interceptor_spend_usd")
-    assert spend == "Interceptors fired at cost: 10.24 High-end interceptor missile at $4.0M + 200 Interceptor drone at $3.5k = $41.7M."
+    assert spend == "Interceptors fired at cost: 10.24 High-end interceptor missile at $4M + 200 Interceptor drone at $3,500 = $41.7M."
     with pytest.raises(KeyError, match="figures that can be explained"):
         report.explain("no_such_figure")
 

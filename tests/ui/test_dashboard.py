@@ -36,7 +36,7 @@ def test_header_shows_turn_money_estimate_and_narrative(expected_dashboard):
     view = expected_dashboard.game.view()
     low, high = view.raid_estimate_units["attack_drone"]
     assert "Turn 1 of 4" in header
-    assert "$70.0M" in header  # $50M to start + $20M for the first turn
+    assert "$70M" in header  # $50M to start + $20M for the first turn
     assert (low, high) == (80, 120)  # 100 expected, +- 2 sqrt(100)
     assert "80 to 120" in header
     assert "One-way attack drone" in header
@@ -89,11 +89,11 @@ def test_orders_over_budget_disable_end_turn_with_the_engines_message(expected_d
     dashboard.controls.items["sam_missile"].capacity.value = 2  # 2 x $60M of new missile lines
     orders = dashboard.controls.read()
     expected = dashboard.game.check(orders)
-    assert expected == ["These orders cost $120.0M; you have $70.0M. Cut $50.0M."]
+    assert expected == ["These orders cost $120M; you have $70M. Cut $50M."]
     assert dashboard.end_turn_button.disabled and dashboard.forecast_button.disabled
     assert dashboard.problems.problems == expected
-    assert "Cut $50.0M." in dashboard.problems.widget.value
-    assert "$120.0M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
+    assert "Cut $50M." in dashboard.problems.widget.value
+    assert "$120M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
 
     dashboard.end_turn_button.click()  # clicked anyway (click() ignores disabled): nothing is played
     assert dashboard.game.turn == 1 and dashboard.game.history.empty

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ..orders import money, units
+from .. import format as fmt
 from ..rules.adaptation import turns_to_patch
 from ..rules.strikes import strike_hit_probability
 from ..scenario.lesson_fields import fill_template
@@ -29,22 +29,6 @@ class _Figures(dict):
 
     def __missing__(self, key):
         return "–"
-
-
-def _ratio_text(value: float) -> str:
-    return f"{value:.1f} : 1"
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0f}%"
-
-
-def _turns(value: float) -> str:
-    if not math.isfinite(value):
-        return "never at this rate"
-    if value <= 0:
-        return "no time at all: it is already empty"
-    return f"{value:.1f} turn" + ("" if abs(value - 1) < 1e-9 else "s")
 
 
 class _Writer:
@@ -104,20 +88,20 @@ def _cost_exchange(game, report, writer: _Writer):
     strike_cost, strike_value = m["strike_cost_usd"], m["strike_value_destroyed_usd"]
     figures = {
         "turn": report.turn,
-        "interceptor_spend": money(spend),
-        "raid_cost": money(raid),
-        "ratio": _ratio_text(turn_ratio),
-        "cumulative_spend": money(total_spend),
-        "cumulative_raid_cost": money(total_raid),
-        "cumulative_ratio": _ratio_text(ratio(total_spend, total_raid)),
-        "value_protected": money(m["value_protected_usd"]),
-        "damage": money(m["damage_usd"]),
-        "downed": units(round(m["downed_units"], 2)),
-        "leaked": units(round(m["leaked_units"], 2)),
-        "decoys": units(round(m["raid_decoys_units"], 2)),
-        "strike_cost": money(strike_cost),
-        "strike_value": money(strike_value),
-        "strike_ratio": _ratio_text(ratio(strike_value, strike_cost)),
+        "interceptor_spend": fmt.money(spend),
+        "raid_cost": fmt.money(raid),
+        "ratio": fmt.ratio(turn_ratio),
+        "cumulative_spend": fmt.money(total_spend),
+        "cumulative_raid_cost": fmt.money(total_raid),
+        "cumulative_ratio": fmt.ratio(ratio(total_spend, total_raid)),
+        "value_protected": fmt.money(m["value_protected_usd"]),
+        "damage": fmt.money(m["damage_usd"]),
+        "downed": fmt.number(m["downed_units"]),
+        "leaked": fmt.number(m["leaked_units"]),
+        "decoys": fmt.number(m["raid_decoys_units"]),
+        "strike_cost": fmt.money(strike_cost),
+        "strike_value": fmt.money(strike_value),
+        "strike_ratio": fmt.ratio(ratio(strike_value, strike_cost)),
     }
     t = writer.thresholds
     severity = "critical" if turn_ratio >= t["critical_ratio"] else "warning" if turn_ratio >= t["warning_ratio"] else "info"
@@ -130,12 +114,12 @@ def _cost_exchange(game, report, writer: _Writer):
             f"({figures['strike_ratio']} value per dollar)."
         )
     cited = [
-        Cited("interceptor_spend_usd", spend, "USD"),
-        Cited("raid_cost_usd", raid, "USD"),
-        Cited("cost_exchange_ratio", turn_ratio, "ratio"),
-        Cited("cumulative_cost_exchange_ratio", ratio(total_spend, total_raid), "ratio"),
-        Cited("value_protected_usd", m["value_protected_usd"], "USD"),
-        Cited("damage_usd", m["damage_usd"], "USD"),
+        Cited("interceptor_spend_usd", spend, "USD", "Interceptors fired, at cost"),
+        Cited("raid_cost_usd", raid, "USD", "Cost of the raid to the adversary"),
+        Cited("cost_exchange_ratio", turn_ratio, "ratio", "Cost exchange this turn"),
+        Cited("cumulative_cost_exchange_ratio", ratio(total_spend, total_raid), "ratio", "Cost exchange since the start"),
+        Cited("value_protected_usd", m["value_protected_usd"], "USD", "Value protected"),
+        Cited("damage_usd", m["damage_usd"], "USD", "Damage"),
     ]
     context = ctx.COST_EXCHANGE if turn_ratio >= t["critical_ratio"] else None
     explanation = explain(report, game.tables, "leaked_units") + " " + explain(report, game.tables, "interceptor_spend_usd")
@@ -165,24 +149,24 @@ def _stockpile(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": _item_name(game, item),
-        "stock": units(round(stock, 2)),
-        "used": units(round(used, 2)),
-        "used_pct": _pct(used_pct),
-        "burn": units(round(burn, 2)),
-        "runway": _turns(runway),
+        "stock": fmt.number(stock),
+        "used": fmt.number(used),
+        "used_pct": fmt.percent_of(used_pct),
+        "burn": fmt.number(burn),
+        "runway": fmt.turns(runway),
     }
     t = writer.thresholds
     severity = "critical" if runway <= t["critical_runway_turns"] else "warning" if runway <= t["warning_runway_turns"] else "info"
     others = "; ".join(
-        f"{_item_name(game, i)}: {units(round(s, 2))} left, {_pct(p)} used, runway {_turns(r)}" for r, i, s, _, p, _ in rows[1:]
+        f"{_item_name(game, i)}: {fmt.number(s)} left, {fmt.percent_of(p)} used, runway {fmt.turns(r)}" for r, i, s, _, p, _ in rows[1:]
     )
     extra = f" Other types fired: {others}." if others else ""
     high_end = game.scenario.catalogue[item].role == "interceptor_missile"
     context = ctx.HIGH_END_DEPLETION if high_end and used_pct >= t["context_used_pct"] else None
     cited = [
-        Cited(f"stock_{item}_units", stock, "units"),
-        Cited(f"used_{item}_pct", used_pct, "%"),
-        Cited(f"runway_{item}_turns", runway if math.isfinite(runway) else float("inf"), "turns"),
+        Cited(f"stock_{item}_units", stock, "units", f"{_item_name(game, item)} in stock"),
+        Cited(f"used_{item}_pct", used_pct, "%", f"{_item_name(game, item)} used since the start"),
+        Cited(f"runway_{item}_turns", runway, "turns", f"{_item_name(game, item)} runway at this burn"),
     ]
     return writer.lesson(severity, figures, cited, context, extra)
 
@@ -215,7 +199,7 @@ def _capacity_gap(game, report, writer: _Writer):
         counted = [i for i, spec in scenario.catalogue.items() if spec.role in benchmark.roles]
         annual = sum(m.get(f"capacity_{i}_units_per_turn", 0.0) for i in counted) * turns_per_year
         benchmark_pct = 100.0 * ratio(annual, benchmark.units_per_year.value)
-        label, benchmark_text = benchmark.label, f"{units(round(benchmark.units_per_year.value))} a year"
+        label, benchmark_text = benchmark.label, f"{fmt.number(round(benchmark.units_per_year.value))} a year"
     else:
         annual = m.get(f"capacity_{item}_units_per_turn", 0.0) * turns_per_year
         benchmark_pct, label, benchmark_text = float("nan"), "no demand benchmark in this scenario", "–"
@@ -223,14 +207,14 @@ def _capacity_gap(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": _item_name(game, item),
-        "produced": units(round(produced, 2)),
-        "used": units(round(used, 2)),
-        "gap": units(round(gap, 2)),
-        "annual_output": units(round(annual)),
+        "produced": fmt.number(produced),
+        "used": fmt.number(used),
+        "gap": fmt.number(gap),
+        "annual_output": fmt.number(round(annual)),
         "benchmark": benchmark_text,
         "benchmark_label": label,
-        "benchmark_pct": _pct(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
-        "on_order": units(round(on_order, 2)),
+        "benchmark_pct": fmt.percent_of(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
+        "on_order": fmt.number(on_order),
         "arrival_turn": arrival if arrival is not None else "–",
     }
     if benchmark is None:
@@ -253,18 +237,18 @@ def _capacity_gap(game, report, writer: _Writer):
     else:
         context = None
     others = "; ".join(
-        f"{_item_name(game, i)}: used {units(round(u, 2))}, received {units(round(p, 2))}, "
-        f"capacity {units(round(m.get(f'capacity_{i}_units_per_turn', 0.0), 2))} a turn, on order {units(round(o, 2))}"
+        f"{_item_name(game, i)}: used {fmt.number(u)}, received {fmt.number(p)}, "
+        f"capacity {fmt.number(m.get(f'capacity_{i}_units_per_turn', 0.0))} a turn, on order {fmt.number(o)}"
         for _, i, p, u, o in rows[1:]
     )
     extra = f" Other types: {others}." if others else ""
     cited = [
-        Cited(f"produced_{item}_units", produced, "units"),
-        Cited(f"used_{item}_units", used, "units"),
-        Cited("annual_output_units", annual, "units"),
+        Cited(f"produced_{item}_units", produced, "units", f"{_item_name(game, item)} received this turn"),
+        Cited(f"used_{item}_units", used, "units", f"{_item_name(game, item)} used this turn"),
+        Cited("annual_output_units", annual, "units", "Output a year at today's capacity"),
     ]
     if math.isfinite(benchmark_pct):
-        cited.append(Cited("benchmark_pct", benchmark_pct, "%"))
+        cited.append(Cited("benchmark_pct", benchmark_pct, "%", "Share of the demand benchmark"))
     return writer.lesson(severity, figures, cited, context, extra)
 
 
@@ -298,25 +282,25 @@ def _autonomy(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "level": name,
-        "hit_rate": _pct(100 * hit_rate),
-        "jamming": f"{float(jamming):.2f}",
-        "kill_chain_minutes": f"{kill_chain:.3g}",
-        "operators": units(round(operators)),
-        "sorties": units(round(m["strike_sorties_units"], 2)),
-        "hits": units(round(m["strike_hits_units"], 2)),
-        "operator_load_pct": _pct(load) if np.isfinite(capacity) else "no limit (no operator needed)",
+        "hit_rate": fmt.percent(hit_rate),
+        "jamming": fmt.percent(float(jamming)),
+        "kill_chain_minutes": fmt.minutes(kill_chain),
+        "operators": fmt.count(round(operators), "operator"),
+        "sorties": fmt.count(m["strike_sorties_units"], "sortie"),
+        "hits": fmt.count(m["strike_hits_units"], "hit"),
+        "operator_load_pct": fmt.percent_of(load) if np.isfinite(capacity) else "no limit (no operator needed)",
     }
     comparison = ", ".join(
-        f"{game.scenario.autonomy.levels[l].name} {_pct(100 * r)} (kill chain {tables.kill_chain_minutes[i] * shortened:.3g} min)"
+        f"{game.scenario.autonomy.levels[l].name} {fmt.percent(r)} (kill chain {fmt.minutes(tables.kill_chain_minutes[i] * shortened)})"
         for i, (l, r) in enumerate(rates.items())
     )
     extra = f" At this jamming the levels would hit fixed targets at: {comparison}."
     severity = "warning" if hit_rate < writer.thresholds["warning_hit_rate"] else "info"
     context = ctx.TERMINAL_AUTONOMY if level == "terminal_autonomy" else ctx.KILL_CHAIN
     cited = [
-        Cited("strike_hit_rate", 100 * hit_rate, "%"),
-        Cited("jamming_intensity", float(jamming), ""),
-        Cited("kill_chain_minutes", kill_chain, "minutes"),
+        Cited("strike_hit_rate", 100 * hit_rate, "%", "Sorties that hit"),
+        Cited("jamming_intensity", float(jamming), "", "Jamming (0 none, 1 full)"),
+        Cited("kill_chain_minutes", kill_chain, "minutes", "Kill chain"),
     ]
     explanation = explain(report, tables, "strike_hits_units")
     return writer.lesson(severity, figures, cited, context, extra, explanation)
@@ -333,14 +317,14 @@ def _accountability(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "level": spec.name,
-        "incidents": units(round(m["incidents_count"], 2)),
-        "incident_cost": money(m["incident_cost_usd"]),
+        "incidents": fmt.count(m["incidents_count"], "misidentification incident"),
+        "incident_cost": fmt.money(m["incident_cost_usd"]),
         "regime": regime.name,
-        "sorties": units(round(m["strike_sorties_units"], 2)),
-        "review_window": "none: no human reviews the strike" if window is None else f"{window:g} s",
+        "sorties": fmt.count(m["strike_sorties_units"], "sortie"),
+        "review_window": "none: no human reviews the strike" if window is None else fmt.duration(window),
     }
     severity = "critical" if m["incidents_count"] >= writer.thresholds["critical_incidents"] else "warning"
-    cited = [Cited("incidents_count", m["incidents_count"], "incidents"), Cited("incident_cost_usd", m["incident_cost_usd"], "USD")]
+    cited = [Cited("incidents_count", m["incidents_count"], "incidents", "Misidentification incidents"), Cited("incident_cost_usd", m["incident_cost_usd"], "USD", "Their cost")]
     return writer.lesson(severity, figures, cited, ctx.ACCOUNTABILITY, f" {regime.description}")
 
 
@@ -361,15 +345,15 @@ def _adaptation(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": _item_name(game, tables.items[focal]),
-        "active": ", ".join(f"{_item_name(game, tables.items[i])} ({_turns(remaining[i])} to patch)" for i in active),
-        "turns_to_patch": _turns(remaining[focal]),
+        "active": ", ".join(f"{_item_name(game, tables.items[i])} ({fmt.turns(remaining[i])} to patch)" for i in active),
+        "turns_to_patch": fmt.turns(remaining[focal]),
         "cycle": game.scenario.development_cycles[cycle].name,
-        "cycle_cost": money(tables.cycle_cost[y]),
-        "penalty_pct": _pct(100 * tables.countermeasure_penalty),
+        "cycle_cost": fmt.money(tables.cycle_cost[y]),
+        "penalty_pct": fmt.percent(tables.countermeasure_penalty),
     }
     severity = "warning" if remaining[focal] > writer.thresholds["warning_turns_to_patch"] else "info"
     cited = [
-        Cited("countermeasures_active_count", float(len(active)), "countermeasures"),
-        Cited("turns_to_patch", remaining[focal], "turns"),
+        Cited("countermeasures_active_count", float(len(active)), "countermeasures", "Countermeasures active"),
+        Cited("turns_to_patch", remaining[focal], "turns", "Time to patch"),
     ]
     return writer.lesson(severity, figures, cited, ctx.CADENCE)

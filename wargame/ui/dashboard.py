@@ -13,6 +13,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..batch import forecast
+from ..format import count, duration, number
 from ..game import Game, GameOver, SaveFileError
 from ..orders import OrdersError
 from .controls import OrderControls
@@ -171,7 +172,7 @@ class Dashboard(widgets.VBox):
         self._show_game(self.game.orders())
         m = report.metrics
         self.status.say(
-            f"Turn {report.turn} played: {m.get('downed_units', 0):,.1f} downed, {m.get('leaked_units', 0):,.1f} got through. "
+            f"Turn {report.turn} played: {number(m.get('downed_units', 0))} downed, {number(m.get('leaked_units', 0))} got through. "
             "Its report and lessons are below."
         )
 
@@ -204,7 +205,7 @@ class Dashboard(widgets.VBox):
             self.forecast_button.description = label
             self.forecast_button.disabled = bool(self.problems.problems) or self.game.is_over
         self.fan.show(result)
-        self.status.say(f"Forecast ready: {result.runs} futures in {result.seconds:.2f} s.")
+        self.status.say(f"Forecast ready: {count(result.runs, 'future')} in {duration(result.seconds)}.")
 
     def _path(self) -> Path | None:
         name = self.files.filename.value.strip()
@@ -222,7 +223,7 @@ class Dashboard(widgets.VBox):
         except OSError as error:
             self.files.say(f"Could not save to {path}: {error.strerror or error}.", error=True)
             return
-        self.files.say(f"Saved {len(self.game.reports)} turns of orders to {written}.")
+        self.files.say(f"Saved {count(len(self.game.reports), 'turn')} of orders to {written}.")
 
     def _load(self, _button=None) -> None:
         path = self._path()
@@ -237,7 +238,7 @@ class Dashboard(widgets.VBox):
             self.files.say(f"Could not read {path}: {error.strerror or error}.", error=True)
             return
         self.set_game(game)
-        self.files.say(f"Loaded {path}: {game.scenario.title}, {len(game.reports)} turns played, seed {game.seed}, {game.mode} mode.")
+        self.files.say(f"Loaded {path}: {game.scenario.title}, {count(len(game.reports), 'turn')} played, seed {game.seed}, {game.mode} mode.")
 
     def _save_report(self, _button=None) -> None:
         path = self._path()

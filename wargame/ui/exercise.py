@@ -21,7 +21,8 @@ from typing import Callable, Mapping
 
 import ipywidgets as widgets
 
-from ..orders import money
+from ..format import agree, money, number
+from ..palette import BLUE
 from .panels import TEXT_COLOURS
 from .text import LABEL_STYLE
 
@@ -106,23 +107,12 @@ def parse_number(text: str, unit: str = "") -> float | None:
 
 
 def _plain(value: float) -> str:
-    """A number for reading: whole numbers with separators, others to a sensible precision."""
-    value = float(value)
-    if abs(value - round(value)) < 1e-9:
-        return f"{round(value):,}"
-    if abs(value) >= 100:
-        text = f"{value:,.1f}"
-    elif abs(value) >= 1:
-        text = f"{value:,.2f}"
-    else:
-        return f"{value:.3g}"
-    return text.rstrip("0").rstrip(".")
+    return number(value)
 
 
 def _with_unit(value: float, unit: str) -> str:
     """``1 turn``, ``2 turns``: a unit ending in s loses it for exactly one."""
-    shown = unit[:-1] if unit.endswith("s") and abs(float(value)) == 1 else unit
-    return f"{_plain(value)} {shown}"
+    return agree(number(value), unit.removesuffix("s"), unit)
 
 
 def _formatter(unit: str) -> Callable[[float], str]:
@@ -309,7 +299,7 @@ class Exercise(widgets.VBox):
             return
         self.answer_given = True
         self.worked_box.value = (
-            "<div style='white-space:pre-wrap;line-height:1.5;margin:4px 0;padding:4px 8px;border-left:3px solid #0072B2'>"
+            f"<div style='white-space:pre-wrap;line-height:1.5;margin:4px 0;padding:4px 8px;border-left:3px solid {BLUE}'>"
             f"{html.escape(self.worked)}</div>"
         )
         self.worked_box.layout.display = None

@@ -10,21 +10,15 @@ import html
 
 import ipywidgets as widgets
 
+from ..format import count, days, money, number, percent
+from ..palette import GREEN_TEXT, OKABE_ITO, VERMILLION_TEXT
 from ..scenario.display import event_heading
-from .text import LABEL_STYLE, escape, money, percent, table, units
-
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "sky": "#56B4E9",
-}
+from .text import LABEL_STYLE, escape, table
 
 # Okabe-Ito's vermillion and green are too light for text on white (3.9:1 and 3.4:1; WCAG AA
 # asks 4.5:1 of normal text): words take darker shades of the same hues, bars and borders keep
 # the palette's.
-TEXT_COLOURS = {"warning": "#B34700", "good": "#007A5A"}
+TEXT_COLOURS = {"warning": VERMILLION_TEXT, "good": GREEN_TEXT}
 
 # Styles the widgets' own settings cannot reach, scoped to the dashboard: the unselected tab
 # labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour.
@@ -53,7 +47,7 @@ class Header:
         estimate = table(
             ["threat class", "expected next raid (units)", "cost to the adversary, each"],
             [
-                [escape(threats[t].name), f"{low:,.0f} to {high:,.0f}", money(float(threats[t].unit_cost_usd.value))]
+                [escape(threats[t].name), f"{number(round(low))} to {number(round(high))}", money(float(threats[t].unit_cost_usd.value))]
                 for t, (low, high) in view.raid_estimate_units.items()
             ],
             caption="Intelligence estimate of this turn's raid",
@@ -61,9 +55,9 @@ class Header:
         narrative = scenario.narrative.get(view.turn)
         story = f"<blockquote style='margin:4px 0 4px 8px'>{escape(narrative)}</blockquote>" if narrative else ""
         lines = [
-            f"<b>Turn {view.turn} of {view.turns}</b> ({scenario.turn_length_days} days a turn)",
+            f"<b>Turn {view.turn} of {view.turns}</b> ({days(scenario.turn_length_days)} a turn)",
             f"Money available: <b>{money(view.money_usd)}</b> (income {money(view.income_usd_per_turn)} a turn)",
-            f"Operators: {units(view.operators)}; enemy jamming: {percent(view.jamming_intensity)} of full",
+            f"Operators: {number(view.operators)}; enemy jamming: {percent(view.jamming_intensity)} of full",
         ]
         if view.countermeasures:
             names = [scenario.catalogue[i].name if i in scenario.catalogue else i for i in view.countermeasures]
@@ -159,7 +153,7 @@ class LessonsPanel:
             self.widget.value = "<i>Lessons appear here after each turn.</i>"
             return
         lessons = getattr(report, "lessons", [])
-        intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({len(lessons)} lessons)</h4>"
+        intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({count(len(lessons), 'lesson')})</h4>"
         self.widget.value = intro + report._repr_html_()
 
 
