@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..orders import Orders
-from ..format import days, money, number, percent
+from ..format import count, days, money, number, percent
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
 from .policy import AutonomyPicker, CyclePicker, TrainingBox
@@ -89,7 +89,7 @@ class ItemOrders:
         days = self.scenario.turn_length_days
         capacity = view.capacity_units_per_turn[item]
         self.status.value = (
-            f"On hand {number(view.stock_units[item])}; capacity {number(capacity)} a turn; "
+            f"On hand {number(view.stock_units[item])}; capacity {count(capacity, 'unit')} a turn; "
             f"on order {number(view.on_order_units[item])}."
         )
         set_limit(self.production, whole(capacity), disable_at_zero=True)
