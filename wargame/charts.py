@@ -209,6 +209,21 @@ COST_EXCHANGE_COLUMNS = (
     "strike_value_destroyed_usd",
     "cumulative_strike_exchange_ratio",
 )
+# each figure also as text, written by ``wargame.format``, for the tooltips: "<column>_text"
+_COST_EXCHANGE_TEXT = {
+    "interceptor_spend_usd": money,
+    "raid_cost_usd": money,
+    "cost_exchange_ratio": fmt.ratio,
+    "cumulative_cost_exchange_ratio": fmt.ratio,
+    "strike_cost_usd": money,
+    "strike_value_destroyed_usd": money,
+    "cumulative_strike_exchange_ratio": fmt.ratio,
+}
+
+
+def _with_text(data: dict[str, list], writers: dict) -> dict[str, list]:
+    """``<column>_text`` beside each column in ``writers``: its values as a student reads them."""
+    return {**data, **{f"{column}_text": [write(v) for v in data[column]] for column, write in writers.items()}}
 
 
 def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
@@ -221,8 +236,8 @@ def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
     dollar of your strikes, higher is better). Ratios with nothing to divide by are 0.
     """
     if history.empty:
-        return {column: [] for column in COST_EXCHANGE_COLUMNS}
-    return {
+        return _with_text({column: [] for column in COST_EXCHANGE_COLUMNS}, _COST_EXCHANGE_TEXT)
+    return _with_text({
         "turn": _turns(history),
         "interceptor_spend_usd": _column(history, "interceptor_spend_usd"),
         "raid_cost_usd": _column(history, "raid_cost_usd"),
@@ -231,7 +246,7 @@ def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
         "strike_cost_usd": _column(history, "strike_cost_usd"),
         "strike_value_destroyed_usd": _column(history, "strike_value_destroyed_usd"),
         "cumulative_strike_exchange_ratio": _floats(cumulative_strike_exchange(history)),
-    }
+    }, _COST_EXCHANGE_TEXT)
 
 
 def cost_exchange_figure(source) -> "figure":
@@ -288,13 +303,13 @@ def cost_exchange_figure(source) -> "figure":
             renderers=[cumulative_points, turn_points, strike_points],
             tooltips=[
                 ("Turn", "@turn"),
-                ("Interceptor spend", "@interceptor_spend_usd{$0.0a}"),
-                ("Raid cost", "@raid_cost_usd{$0.0a}"),
-                ("This turn", "@cost_exchange_ratio{0.0} : 1"),
-                ("Cumulative", "@cumulative_cost_exchange_ratio{0.0} : 1"),
-                ("Strike cost", "@strike_cost_usd{$0.0a}"),
-                ("Value destroyed", "@strike_value_destroyed_usd{$0.0a}"),
-                ("Strike exchange, cumulative", "@cumulative_strike_exchange_ratio{0.0} : 1"),
+                ("Interceptor spend", "@interceptor_spend_usd_text"),
+                ("Raid cost", "@raid_cost_usd_text"),
+                ("This turn", "@cost_exchange_ratio_text"),
+                ("Cumulative", "@cumulative_cost_exchange_ratio_text"),
+                ("Strike cost", "@strike_cost_usd_text"),
+                ("Value destroyed", "@strike_value_destroyed_usd_text"),
+                ("Strike exchange, cumulative", "@cumulative_strike_exchange_ratio_text"),
             ],
         )
     )
@@ -341,7 +356,14 @@ def stock_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
     data: dict[str, list] = {"turn": [0] + _turns(history)}
     for item in items:
         data[f"stock_{item}_units"] = [float(scenario.catalogue[item].stock_units)] + _column(history, f"stock_{item}_units")
-    return data
+    return _with_names(data, scenario, items)
+
+
+def _with_names(data: dict[str, list], scenario: Scenario, items) -> dict[str, list]:
+    """``name_<item>`` columns: each item's name on every row, for tooltips to show as text (a
+    tooltip template holds only field references, never a scenario's words)."""
+    rows = len(data["turn"])
+    return {**data, **{f"name_{item}": [_item_name(scenario, item)] * rows for item in items}}
 
 
 def capacity_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
@@ -355,7 +377,7 @@ def capacity_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
         data[f"capacity_{item}_units_per_turn"] = [float(spec.capacity_units_per_turn)] + _column(
             history, f"capacity_{item}_units_per_turn"
         )
-    return data
+    return _with_names(data, scenario, list(scenario.catalogue))
 
 
 def _lines_by_item(p, source: ColumnDataSource, scenario: Scenario, items, column, prefix: str, every) -> None:
@@ -372,7 +394,7 @@ def _lines_by_item(p, source: ColumnDataSource, scenario: Scenario, items, colum
         p.add_tools(
             _hover(
                 renderers=[points],
-                tooltips=[("", _item_name(scenario, item)), ("Turn", "@turn"), ("Units", f"@{{{column(item)}}}{{0,0.[00]}}")],
+                tooltips=[("", f"@{{name_{item}}}"), ("Turn", "@turn"), ("Units", f"@{{{column(item)}}}{{0,0.[00]}}")],
             )
         )
     if len(items) > 1:
@@ -675,12 +697,13 @@ def layers_summary(report, scenario: Scenario) -> str:
 def incidents_data(history: pd.DataFrame) -> dict[str, list]:
     """Misidentification incidents per turn: ``turn``, ``incidents_count``, ``incident_cost_usd``
     (what they cost) and ``civilian_harm_people`` (harm from leakers, for comparison)."""
-    return {
+    data = {
         "turn": _turns(history),
         "incidents_count": _column(history, "incidents_count"),
         "incident_cost_usd": _column(history, "incident_cost_usd"),
         "civilian_harm_people": _column(history, "civilian_harm_people"),
     }
+    return _with_text(data, {"incident_cost_usd": money})
 
 
 def incidents_figure(source):
@@ -696,7 +719,7 @@ def incidents_figure(source):
     p.add_tools(
         _hover(
             renderers=[bars],
-            tooltips=[("Turn", "@turn"), ("Incidents", "@incidents_count{0,0.[00]}"), ("Their cost", "@incident_cost_usd{$0.0a}")],
+            tooltips=[("Turn", "@turn"), ("Incidents", "@incidents_count{0,0.[00]}"), ("Their cost", "@incident_cost_usd_text")],
         )
     )
     return p
@@ -723,13 +746,14 @@ def spending_data(history: pd.DataFrame) -> dict[str, list]:
     """Money spent over the game by category (``wargame.lessons.metrics.spending_by_category``):
     ``category`` (id), ``label`` (in words), ``spent_usd``."""
     if history.empty:
-        return {"category": [], "label": [], "spent_usd": []}
+        return {"category": [], "label": [], "spent_usd": [], "spent_usd_text": []}
     spent = spending_by_category(history)
-    return {
+    data = {
         "category": list(spent),
         "label": [SPENDING_LABELS.get(c, c.replace("_", " ").capitalize()) for c in spent],
         "spent_usd": _floats(spent.values()),
     }
+    return _with_text(data, {"spent_usd": money})
 
 
 def spending_figure(source):
@@ -744,7 +768,7 @@ def spending_figure(source):
         y="label", right="spent_usd", height=0.6, source=source, fill_color=PALETTE[0], line_color=PALETTE[0],
         name="spending_usd",
     )
-    p.add_tools(_hover(renderers=[bars], tooltips=[("", "@label"), ("Spent", "@spent_usd{$0.0a}")]))
+    p.add_tools(_hover(renderers=[bars], tooltips=[("", "@label"), ("Spent", "@spent_usd_text")]))
     source.js_on_change(
         "data",
         CustomJS(args=dict(y_range=p.y_range, source=source), code="y_range.factors = [...source.data.label].reverse()"),
