@@ -43,6 +43,7 @@ from .orders import orders_from_arrays
 from .policies import BUILT_IN
 from .scenario import Scenario, load_scenario
 from .scenario.loading import ASSETS
+from .terminal import printable_output
 
 EXAMPLE_FOLDER_NAME = "class_session_example"
 
@@ -460,12 +461,13 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (FileExistsError, FileNotFoundError, ValueError) as error:
-        print(error, file=sys.stderr)
-        return 1
+    with printable_output():  # names and titles from save files never reach the terminal as control codes
+        args = build_parser().parse_args(argv)
+        try:
+            return args.run(args)
+        except (FileExistsError, FileNotFoundError, ValueError) as error:
+            print(error, file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":
