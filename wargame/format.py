@@ -23,7 +23,7 @@ import math
 
 NO_FIGURE = "–"  # what a missing or non-finite figure reads as
 
-_IRREGULAR = {"person": "people", "sortie": "sorties", "casualty": "casualties", "entry": "entries"}
+_IRREGULAR = {"person": "people"}
 
 
 def _finite(value) -> float | None:
@@ -211,11 +211,6 @@ def ratio(value) -> str:
     return _trim(f"{v:,.1f}") + " : 1"
 
 
-def probability(value) -> str:
-    """A probability as a percentage (a pk of 0.7 is ``70%``)."""
-    return percent(value)
-
-
 # --- time ----------------------------------------------------------------------------------
 
 
@@ -263,8 +258,3 @@ def minutes(value) -> str:
     """A duration given in minutes (a kill chain of ``1`` is ``1 minute``, ``0.33`` is ``20 seconds``)."""
     v = _finite(value)
     return NO_FIGURE if v is None else duration(v * 60)
-
-
-def either(value, write, otherwise: str = NO_FIGURE) -> str:
-    """``write(value)`` for a finite number, else ``otherwise`` (words such as ``no limit``)."""
-    return write(value) if _finite(value) is not None else otherwise

@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import wargame
 from wargame import Layer, charts
 from wargame.batch import forecast
-from wargame.format import money
+from wargame.format import money, ratio
 from wargame.ui import play
 from wargame.ui.plots import FAN_COLUMNS, FAN_METRICS, fan_data
 
@@ -149,13 +149,9 @@ class Expected:
         return {
             "interceptor spend": money(row["interceptor_spend_usd"]),
             "raid cost": money(row["raid_cost_usd"]),
-            "ratio": ratio_text(row["cost_exchange_ratio"]),
-            "cumulative ratio": ratio_text(spend / raid if raid else 0.0),
+            "ratio": ratio(row["cost_exchange_ratio"]),
+            "cumulative ratio": ratio(spend / raid if raid else 0.0),
         }
-
-
-def ratio_text(value: float) -> str:
-    return f"{value:.1f} : 1"
 
 
 # --- the dashboard in a page ----------------------------------------------------------------

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..orders import Orders
 from ..format import count, days, money, number, percent
+from ..orders import Orders
+from ..palette import BORDER_GREY
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
 from .policy import AutonomyPicker, CyclePicker, TrainingBox
@@ -79,7 +80,7 @@ class ItemOrders:
             )
             self.joint_note = widgets.HTML()
             rows += [self.joint, self.joint_note]
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="2px"))
+        self.widget = widgets.VBox(rows, layout=widgets.Layout(border=f"1px solid {BORDER_GREY}", padding="4px", margin="2px"))
 
     def inputs(self) -> list:
         return [box for box in (self.production, self.capacity, self.imports, self.joint) if box is not None]

@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 import ipywidgets as widgets
 
 from ..format import agree, money, number
-from ..palette import BLUE
+from ..palette import BLUE, BORDER_GREY
 from .panels import TEXT_COLOURS
 from .text import LABEL_STYLE
 
@@ -230,7 +230,7 @@ class Exercise(widgets.VBox):
         row = widgets.HBox([self.input, self.unit_label, self.check_button], layout=widgets.Layout(align_items="center"))
         super().__init__(
             [self.prompt, row, self.feedback, self.worked_button, self.worked_box],
-            layout=widgets.Layout(border="1px solid #bbb", padding="6px", margin="8px 0"),
+            layout=widgets.Layout(border=f"1px solid {BORDER_GREY}", padding="6px", margin="8px 0"),
         )
         self.add_class("wargame-exercise")
 
