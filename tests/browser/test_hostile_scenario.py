@@ -166,7 +166,10 @@ def test_hostile_scenario_shows_as_text_in_voila_and_the_report(voila_server, no
         json.dumps(
             {
                 "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": cell}],
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "metadata": {
+                    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                    "voila": {"template": "wargame"},  # the kit's template: no CDN
+                },
                 "nbformat": 4,
                 "nbformat_minor": 5,
             }
