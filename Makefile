@@ -47,6 +47,9 @@ install: $(STAMP)
 # Order-only prerequisite (after |): the venv is made once and never triggers a reinstall.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,rl]'
+	@# an editable install skips data files: link the kit's Voila template where Voila looks
+	@mkdir -p $(VENV)/share/jupyter/voila/templates
+	@ln -sfn $(CURDIR)/share/jupyter/voila/templates/wargame $(VENV)/share/jupyter/voila/templates/wargame
 	@touch $@
 
 # A venv that failed halfway (e.g. no ensurepip) is removed, so the next run starts clean.

@@ -9,16 +9,18 @@ tutorial's first turn are checked against the worked example in docs/rules.md, b
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 from bokeh.embed import json_item
-from bokeh.models import ColumnDataSource, GlyphRenderer
+from bokeh.models import ColumnDataSource, GlyphRenderer, HoverTool
 
 import wargame
 from wargame import Game, Layer, charts
 from wargame.batch import decide
-from wargame.orders import money, orders_from_arrays
+from wargame.format import money
+from wargame.orders import orders_from_arrays
 
 # Okabe & Ito (2008), "Color Universal Design": the eight colours of the palette.
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
@@ -95,10 +97,13 @@ def test_every_data_function_returns_equal_length_lists(game):
 def test_cost_exchange_data_agrees_with_the_history(game):
     history = game.history
     data = charts.cost_exchange_data(history)
-    assert set(data) == {
-        "turn", "interceptor_spend_usd", "raid_cost_usd", "cost_exchange_ratio", "cumulative_cost_exchange_ratio",
+    figures = {
+        "interceptor_spend_usd", "raid_cost_usd", "cost_exchange_ratio", "cumulative_cost_exchange_ratio",
         "strike_cost_usd", "strike_value_destroyed_usd", "cumulative_strike_exchange_ratio",
     }
+    assert set(data) == {"turn", *figures, *(f"{name}_text" for name in figures)}
+    # the tooltips' text columns are written as everywhere else (wargame.format)
+    assert data["interceptor_spend_usd_text"] == [money(v) for v in data["interceptor_spend_usd"]]
     assert data["turn"] == list(range(1, len(history) + 1))
     for column in ("interceptor_spend_usd", "raid_cost_usd", "cost_exchange_ratio", "strike_cost_usd", "strike_value_destroyed_usd"):
         assert data[column] == pytest.approx(history[column].to_list()), column
@@ -123,7 +128,7 @@ def test_stock_data_starts_from_the_scenario_and_follows_the_history(game):
     history, scenario = game.history, game.scenario
     data = charts.stock_data(history, scenario)
     with_pk = [item for item, spec in scenario.catalogue.items() if spec.pk]
-    assert set(data) == {"turn"} | {f"stock_{item}_units" for item in with_pk}
+    assert set(data) == {"turn"} | {f"stock_{item}_units" for item in with_pk} | {f"name_{item}" for item in with_pk}
     assert data["turn"] == [0] + list(history.index)
     for item in with_pk:
         column = data[f"stock_{item}_units"]
@@ -397,3 +402,29 @@ def test_stock_summary_names_each_item_with_its_stock(default_game):
         assert scenario.catalogue[item].name in text
         assert f"{history[f'stock_{item}_units'].iloc[-1]:.0f}" in text
     assert math.isclose(history["stock_sam_missile_units"].iloc[-1], 0.0)
+
+
+def test_tooltips_are_built_from_fields_never_from_a_scenarios_words(strike_game):
+    """A name such as <img src=x onerror=...> reaches a tooltip only as a field's value, which
+    bokeh escapes; a tooltip template holds only the kit's own labels and field references."""
+    scenario, history = strike_game.scenario, strike_game.history
+    names = {spec.name for spec in scenario.catalogue.values()} | {t.name for t in scenario.adversary.threats.values()}
+    figures = [
+        charts.cost_exchange_figure(charts.cost_exchange_data(history)),
+        charts.stock_figure(charts.stock_data(history, scenario), scenario),
+        charts.capacity_figure(charts.capacity_data(history, scenario), scenario),
+        charts.production_figure(charts.production_data(history, scenario), scenario),
+        charts.layers_figure(charts.layers_data(strike_game.reports[-1], scenario)),
+        charts.incidents_figure(charts.incidents_data(history)),
+        charts.spending_figure(charts.spending_data(history)),
+    ]
+    hovers = [tool for figure in figures for tool in figure.tools if isinstance(tool, HoverTool)]
+    assert len(hovers) >= len(figures)
+    for tool in hovers:
+        for label, template in tool.tooltips:
+            assert not any(name in label or name in template for name in names), (label, template)
+            assert "{safe}" not in template
+            assert re.fullmatch(r"(@\w+|@\{\w+\})(\{[^}]*\})?", template), template
+    stock = charts.stock_data(history, scenario)
+    item = charts.interceptor_items(scenario)[0]
+    assert set(stock[f"name_{item}"]) == {scenario.catalogue[item].name}

@@ -323,8 +323,8 @@ def _dollars(text: str) -> tuple[float, float]:
 
 
 def test_over_budget_names_the_cost_the_money_and_the_cut_tutorial(scenarios):
-    """Tutorial, turn 1: $50.0M to start + $20.0M income = $70.0M. Ten imported missiles at
-    $4.0M + 25% premium = $50.0M, plus one more missile line at $60.0M: $110.0M. Cut $40.0M."""
+    """Tutorial, turn 1: $50M to start + $20M income = $70M. Ten imported missiles at
+    $4M + 25% premium = $50M, plus one more missile line at $60M: $110M. Cut $40M."""
     scenario = scenarios["tutorial"]
     missile = scenario.catalogue["sam_missile"]
     money = float(scenario.budget.initial_usd.value) + float(scenario.budget.per_turn_usd.value)
@@ -337,8 +337,8 @@ def test_over_budget_names_the_cost_the_money_and_the_cut_tutorial(scenarios):
     orders.capacity = {"sam_missile": 1}
     assert sum(game.costs(orders).values()) == cost
     problems = _refuse(game, orders)
-    expected = f"These orders cost ${cost / 1e6:.1f}M; you have ${money / 1e6:.1f}M. Cut ${(cost - money) / 1e6:.1f}M."
-    assert expected == "These orders cost $110.0M; you have $70.0M. Cut $40.0M."  # the figures in the docstring
+    expected = f"These orders cost ${cost / 1e6:g}M; you have ${money / 1e6:g}M. Cut ${(cost - money) / 1e6:g}M."
+    assert expected == "These orders cost $110M; you have $70M. Cut $40M."  # the figures in the docstring
     assert problems == [expected]
 
 

@@ -59,3 +59,10 @@ def test_the_checker_sees_an_interface_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from ..charts import cost_exchange_figure\nimport bokeh.plotting\n", encoding="utf-8")
     assert imported_modules(bad) == [".charts", "bokeh.plotting"]
+
+
+@pytest.mark.parametrize("name", ["format.py", "palette.py"])
+def test_format_and_palette_import_nothing_of_the_kit(name):
+    """They sit at the bottom of the house: every layer may import them, they import no layer."""
+    for module in imported_modules(PACKAGE / name):
+        assert not module.startswith((".", "wargame")), f"{name} imports {module}"

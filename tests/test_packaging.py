@@ -153,10 +153,13 @@ def test_parse_requirement():
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
-    conda, _ = environment_entries()
+    """Conda packages, and in the pip: section those conda-forge lacks (pip options such as
+    "-e ." are not requirements)."""
+    conda, pip = environment_entries()
+    from_pip = [str(entry) for entry in pip if not str(entry).startswith("-")]
     environment = {
         name: spec
-        for name, spec in requirements(conda).items()
+        for name, spec in requirements(conda + from_pip).items()
         if name not in CONDA_ONLY
     }
     problems = compare_dependencies(pyproject_requirements(), environment)

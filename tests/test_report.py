@@ -232,10 +232,16 @@ def test_a_benchmark_is_shown_with_its_source():
 
 def test_the_notebook_display_embeds_the_page_in_a_frame(report, aar_html):
     shown = report._repr_html_()
-    frame = re.fullmatch(r'<iframe [^>]*srcdoc="([^"]*)"></iframe>', shown, re.S)
+    frame = re.match(r'<iframe id="([\w-]+)" [^>]*sandbox="allow-scripts" [^>]*srcdoc="([^"]*)"></iframe><script>', shown, re.S)
     assert frame, shown[:300]
-    assert html.unescape(frame.group(1)) == aar_html
-    assert report._repr_html_() == shown  # shows again
+    assert html.unescape(frame.group(2)) == aar_html
+    # the page around the frame resizes it on a message from this frame only
+    listener = shown[frame.end() - len("<script>"):]
+    assert f'getElementById("{frame.group(1)}")' in listener and "event.source !== frame.contentWindow" in listener
+    assert "allow-same-origin" not in shown
+    assert "wargameReportHeight" in aar_html
+    again = report._repr_html_()
+    assert re.sub(r"wargame-aar-\w+", "", again) == re.sub(r"wargame-aar-\w+", "", shown)  # shows again
 
 
 def test_each_render_builds_fresh_figures(report):

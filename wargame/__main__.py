@@ -31,22 +31,24 @@ from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, shipped_scenarios
 from .scenario.json_schema import scenario_json_schema_text
+from .terminal import printable_output
 
 DEBUG_VARIABLE = "WARGAME_DEBUG"  # set it to see a traceback instead of a one-line error
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code (argparse's 2 for a usage error)."""
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as stop:  # --help, or a usage error already printed by argparse
-        return stop.code if isinstance(stop.code, int) else 2
-    try:
-        return args.run(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        return 0
+    with printable_output():  # a scenario's text never reaches the terminal as control codes
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help, or a usage error already printed by argparse
+            return stop.code if isinstance(stop.code, int) else 2
+        try:
+            return args.run(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:  # output piped into `head` and the like
+            return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,7 +45,9 @@ from .lessons.metrics import (
     spending_by_category,
     used_per_turn,
 )
-from .orders import money, units
+from . import format as fmt
+from .format import money, number
+from .palette import GUIDE_GREY, SERIES
 from .scenario import Scenario
 from .tables import tables_for
 
@@ -82,16 +84,7 @@ __all__ = [
 #: The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), readable with every
 #: common colour-vision deficiency. Ordered so the first colours contrast best on white;
 #: the yellow comes last. Lines also differ by dash and marker, never by colour alone.
-PALETTE = [
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#009E73",  # bluish green
-    "#E69F00",  # orange
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
-]
+PALETTE = SERIES  # wargame.palette: blue, vermillion, green, orange, purple, sky, black, yellow
 MARKERS = ["circle", "square", "triangle", "diamond", "inverted_triangle", "hex", "star", "plus"]
 DASHES = ["solid", "dashed", "dotdash", "dotted", "dashdot", [6, 3, 1, 3], [2, 2], [8, 2]]
 HEIGHT = 320
@@ -144,16 +137,6 @@ def _column(history: pd.DataFrame, name: str) -> list[float]:
 
 def _turns(history: pd.DataFrame) -> list[int]:
     return [int(t) for t in history.index]
-
-
-def _count(value: float) -> str:
-    """A number of units in words: whole above 100, else to two places (expected mode is fractional)."""
-    value = float(value)
-    return units(round(value) if abs(value) >= 100 else round(value, 2))
-
-
-def _ratio(value: float) -> str:
-    return f"{value:.1f} : 1"
 
 
 def _new_figure(name: str, title: str, x_label: str, y_label: str, **options):
@@ -226,6 +209,21 @@ COST_EXCHANGE_COLUMNS = (
     "strike_value_destroyed_usd",
     "cumulative_strike_exchange_ratio",
 )
+# each figure also as text, written by ``wargame.format``, for the tooltips: "<column>_text"
+_COST_EXCHANGE_TEXT = {
+    "interceptor_spend_usd": money,
+    "raid_cost_usd": money,
+    "cost_exchange_ratio": fmt.ratio,
+    "cumulative_cost_exchange_ratio": fmt.ratio,
+    "strike_cost_usd": money,
+    "strike_value_destroyed_usd": money,
+    "cumulative_strike_exchange_ratio": fmt.ratio,
+}
+
+
+def _with_text(data: dict[str, list], writers: dict) -> dict[str, list]:
+    """``<column>_text`` beside each column in ``writers``: its values as a student reads them."""
+    return {**data, **{f"{column}_text": [write(v) for v in data[column]] for column, write in writers.items()}}
 
 
 def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
@@ -238,8 +236,8 @@ def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
     dollar of your strikes, higher is better). Ratios with nothing to divide by are 0.
     """
     if history.empty:
-        return {column: [] for column in COST_EXCHANGE_COLUMNS}
-    return {
+        return _with_text({column: [] for column in COST_EXCHANGE_COLUMNS}, _COST_EXCHANGE_TEXT)
+    return _with_text({
         "turn": _turns(history),
         "interceptor_spend_usd": _column(history, "interceptor_spend_usd"),
         "raid_cost_usd": _column(history, "raid_cost_usd"),
@@ -248,7 +246,7 @@ def cost_exchange_data(history: pd.DataFrame) -> dict[str, list]:
         "strike_cost_usd": _column(history, "strike_cost_usd"),
         "strike_value_destroyed_usd": _column(history, "strike_value_destroyed_usd"),
         "cumulative_strike_exchange_ratio": _floats(cumulative_strike_exchange(history)),
-    }
+    }, _COST_EXCHANGE_TEXT)
 
 
 def cost_exchange_figure(source) -> "figure":
@@ -268,9 +266,9 @@ def cost_exchange_figure(source) -> "figure":
     _integer_turn_axis(p)
     p.yaxis.ticker = LogTicker(mantissas=[1, 2, 5])
     p.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
-    p.add_layout(Span(location=1.0, dimension="width", line_color="#555555", line_dash="dashed", line_width=1.5))
+    p.add_layout(Span(location=1.0, dimension="width", line_color=GUIDE_GREY, line_dash="dashed", line_width=1.5))
     p.add_layout(
-        Label(x=4, x_units="screen", y=1.0, text="1 : 1 break-even", text_font_size="11px", text_color="#555555", y_offset=2)
+        Label(x=4, x_units="screen", y=1.0, text="1 : 1 break-even", text_font_size="11px", text_color=GUIDE_GREY, y_offset=2)
     )
     blue, vermillion, green = PALETTE[0], PALETTE[1], PALETTE[2]
     cumulative_line = p.line(
@@ -305,13 +303,13 @@ def cost_exchange_figure(source) -> "figure":
             renderers=[cumulative_points, turn_points, strike_points],
             tooltips=[
                 ("Turn", "@turn"),
-                ("Interceptor spend", "@interceptor_spend_usd{$0.0a}"),
-                ("Raid cost", "@raid_cost_usd{$0.0a}"),
-                ("This turn", "@cost_exchange_ratio{0.0} : 1"),
-                ("Cumulative", "@cumulative_cost_exchange_ratio{0.0} : 1"),
-                ("Strike cost", "@strike_cost_usd{$0.0a}"),
-                ("Value destroyed", "@strike_value_destroyed_usd{$0.0a}"),
-                ("Strike exchange, cumulative", "@cumulative_strike_exchange_ratio{0.0} : 1"),
+                ("Interceptor spend", "@interceptor_spend_usd_text"),
+                ("Raid cost", "@raid_cost_usd_text"),
+                ("This turn", "@cost_exchange_ratio_text"),
+                ("Cumulative", "@cumulative_cost_exchange_ratio_text"),
+                ("Strike cost", "@strike_cost_usd_text"),
+                ("Value destroyed", "@strike_value_destroyed_usd_text"),
+                ("Strike exchange, cumulative", "@cumulative_strike_exchange_ratio_text"),
             ],
         )
     )
@@ -325,11 +323,11 @@ def cost_exchange_summary(history: pd.DataFrame) -> str:
         return "No turn has been played yet, so there is no cost exchange to show."
     turn = data["turn"][-1]
     spend, raid = data["interceptor_spend_usd"][-1], data["raid_cost_usd"][-1]
-    cumulative = _ratio(data["cumulative_cost_exchange_ratio"][-1])
+    cumulative = fmt.ratio(data["cumulative_cost_exchange_ratio"][-1])
     if raid > 0:
         text = (
             f"Turn {turn}: you spent {money(spend)} on interceptors against a {money(raid)} raid "
-            f"({_ratio(data['cost_exchange_ratio'][-1])}); cumulative {cumulative}."
+            f"({fmt.ratio(data['cost_exchange_ratio'][-1])}); cumulative {cumulative}."
         )
     else:
         text = f"Turn {turn}: no raid came and you spent {money(spend)} on interceptors; cumulative {cumulative}."
@@ -338,7 +336,7 @@ def cost_exchange_summary(history: pd.DataFrame) -> str:
         destroyed = sum(data["strike_value_destroyed_usd"])
         text += (
             f" Your strikes so far cost {money(strike_cost)} and destroyed {money(destroyed)} "
-            f"({_ratio(data['cumulative_strike_exchange_ratio'][-1])})."
+            f"({fmt.ratio(data['cumulative_strike_exchange_ratio'][-1])})."
         )
     else:
         text += " You have flown no strikes."
@@ -358,7 +356,14 @@ def stock_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
     data: dict[str, list] = {"turn": [0] + _turns(history)}
     for item in items:
         data[f"stock_{item}_units"] = [float(scenario.catalogue[item].stock_units)] + _column(history, f"stock_{item}_units")
-    return data
+    return _with_names(data, scenario, items)
+
+
+def _with_names(data: dict[str, list], scenario: Scenario, items) -> dict[str, list]:
+    """``name_<item>`` columns: each item's name on every row, for tooltips to show as text (a
+    tooltip template holds only field references, never a scenario's words)."""
+    rows = len(data["turn"])
+    return {**data, **{f"name_{item}": [_item_name(scenario, item)] * rows for item in items}}
 
 
 def capacity_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
@@ -372,7 +377,7 @@ def capacity_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
         data[f"capacity_{item}_units_per_turn"] = [float(spec.capacity_units_per_turn)] + _column(
             history, f"capacity_{item}_units_per_turn"
         )
-    return data
+    return _with_names(data, scenario, list(scenario.catalogue))
 
 
 def _lines_by_item(p, source: ColumnDataSource, scenario: Scenario, items, column, prefix: str, every) -> None:
@@ -389,7 +394,7 @@ def _lines_by_item(p, source: ColumnDataSource, scenario: Scenario, items, colum
         p.add_tools(
             _hover(
                 renderers=[points],
-                tooltips=[("", _item_name(scenario, item)), ("Turn", "@turn"), ("Units", f"@{{{column(item)}}}{{0,0.[00]}}")],
+                tooltips=[("", f"@{{name_{item}}}"), ("Turn", "@turn"), ("Units", f"@{{{column(item)}}}{{0,0.[00]}}")],
             )
         )
     if len(items) > 1:
@@ -436,11 +441,11 @@ def capacity_figure(source, scenario: Scenario, items=None, name: str | None = N
 
 def _levels_summary(data: dict, scenario: Scenario, items, column, what: str, unit: str) -> str:
     if len(data["turn"]) <= 1:
-        start = "; ".join(f"{_item_name(scenario, i)} {_count(data[column(i)][0])}" for i in items)
+        start = "; ".join(f"{_item_name(scenario, i)} {number(data[column(i)][0])}" for i in items)
         return f"No turn has been played yet. {what} at the start: {start}."
     turn = data["turn"][-1]
     parts = [
-        f"{_item_name(scenario, i)} {_count(data[column(i)][-1])}{unit} (from {_count(data[column(i)][0])} at the start)"
+        f"{_item_name(scenario, i)} {number(data[column(i)][-1])}{unit} (from {number(data[column(i)][0])} at the start)"
         for i in items
     ]
     return f"After turn {turn}, {what.lower()}: " + "; ".join(parts) + "."
@@ -550,14 +555,14 @@ def production_figure(source, scenario: Scenario):
             "turn", "benchmark_units_per_turn", source=source, line_color=PALETTE[6], line_width=2.5, line_dash="dashed",
             name="production_benchmark",
         )
-        items_for_legend.append((f"Demand benchmark, per turn ({units(round(benchmark_units_per_turn(scenario)))})", [line]))
+        items_for_legend.append((f"Demand benchmark, per turn ({number(benchmark_units_per_turn(scenario))})", [line]))
         tooltips.append(("Benchmark", "@benchmark_units_per_turn{0,0}"))
     _legend(p, items_for_legend)
     if benchmark is not None:
         source_text = benchmark.units_per_year.source or "no source given in the scenario"
         _caption(
             p,
-            f"Benchmark: {benchmark.label}, {units(round(float(benchmark.units_per_year.value)))} a year "
+            f"Benchmark: {benchmark.label}, {number(float(benchmark.units_per_year.value))} a year "
             f"(source: {source_text}).",
         )
     p.add_tools(_hover(renderers=[delivered, used], tooltips=tooltips))
@@ -572,14 +577,14 @@ def production_summary(history: pd.DataFrame, scenario: Scenario) -> str:
         text = f"No turn has been played yet ({items})."
     else:
         text = (
-            f"Turn {data['turn'][-1]} ({items}): {_count(data['delivered_units'][-1])} delivered, "
-            f"{_count(data['used_units'][-1])} used; over {len(data['turn'])} turns "
-            f"{_count(sum(data['delivered_units']))} delivered against {_count(sum(data['used_units']))} used."
+            f"Turn {data['turn'][-1]} ({items}): {number(data['delivered_units'][-1])} delivered, "
+            f"{number(data['used_units'][-1])} used; over {fmt.count(len(data['turn']), 'turn')} "
+            f"{number(sum(data['delivered_units']))} delivered against {number(sum(data['used_units']))} used."
         )
     if benchmark is not None:
         text += (
-            f" The benchmark, {benchmark.label}, is {units(round(float(benchmark.units_per_year.value)))} a year, "
-            f"about {units(round(benchmark_units_per_turn(scenario)))} a turn"
+            f" The benchmark, {benchmark.label}, is {number(float(benchmark.units_per_year.value))} a year, "
+            f"about {number(benchmark_units_per_turn(scenario))} a turn"
             + (f" (source: {benchmark.units_per_year.source})." if benchmark.units_per_year.source else ".")
         )
     return text
@@ -677,8 +682,8 @@ def layers_summary(report, scenario: Scenario) -> str:
     if not data["label"]:
         return f"Turn {report.turn}: no air-defence layer fired."
     parts = [
-        f"{label}: {_count(came)} came, {_count(engaged)} engaged, {_count(downed)} downed, "
-        f"{_count(left)} left"
+        f"{label}: {number(came)} came, {number(engaged)} engaged, {number(downed)} downed, "
+        f"{number(left)} left"
         for label, came, engaged, downed, left in zip(
             data["label"], data["came"], data["engaged"], data["downed"], data["leaked_after"]
         )
@@ -692,12 +697,13 @@ def layers_summary(report, scenario: Scenario) -> str:
 def incidents_data(history: pd.DataFrame) -> dict[str, list]:
     """Misidentification incidents per turn: ``turn``, ``incidents_count``, ``incident_cost_usd``
     (what they cost) and ``civilian_harm_people`` (harm from leakers, for comparison)."""
-    return {
+    data = {
         "turn": _turns(history),
         "incidents_count": _column(history, "incidents_count"),
         "incident_cost_usd": _column(history, "incident_cost_usd"),
         "civilian_harm_people": _column(history, "civilian_harm_people"),
     }
+    return _with_text(data, {"incident_cost_usd": money})
 
 
 def incidents_figure(source):
@@ -713,7 +719,7 @@ def incidents_figure(source):
     p.add_tools(
         _hover(
             renderers=[bars],
-            tooltips=[("Turn", "@turn"), ("Incidents", "@incidents_count{0,0.[00]}"), ("Their cost", "@incident_cost_usd{$0.0a}")],
+            tooltips=[("Turn", "@turn"), ("Incidents", "@incidents_count{0,0.[00]}"), ("Their cost", "@incident_cost_usd_text")],
         )
     )
     return p
@@ -725,11 +731,11 @@ def incidents_summary(history: pd.DataFrame) -> str:
         return "No turn has been played yet, so there are no incidents to show."
     total, cost = sum(data["incidents_count"]), sum(data["incident_cost_usd"])
     if total == 0:
-        return f"No misidentification incidents in {len(data['turn'])} turns."
+        return f"No misidentification incidents in {fmt.count(len(data['turn']), 'turn')}."
     worst = max(range(len(data["turn"])), key=lambda k: data["incidents_count"][k])
     return (
-        f"{_count(total)} misidentification incidents in {len(data['turn'])} turns, costing {money(cost)}; "
-        f"the most in turn {data['turn'][worst]} ({_count(data['incidents_count'][worst])})."
+        f"{fmt.count(total, 'misidentification incident')} in {fmt.count(len(data['turn']), 'turn')}, costing {money(cost)}; "
+        f"the most in turn {data['turn'][worst]} ({number(data['incidents_count'][worst])})."
     )
 
 
@@ -740,13 +746,14 @@ def spending_data(history: pd.DataFrame) -> dict[str, list]:
     """Money spent over the game by category (``wargame.lessons.metrics.spending_by_category``):
     ``category`` (id), ``label`` (in words), ``spent_usd``."""
     if history.empty:
-        return {"category": [], "label": [], "spent_usd": []}
+        return {"category": [], "label": [], "spent_usd": [], "spent_usd_text": []}
     spent = spending_by_category(history)
-    return {
+    data = {
         "category": list(spent),
         "label": [SPENDING_LABELS.get(c, c.replace("_", " ").capitalize()) for c in spent],
         "spent_usd": _floats(spent.values()),
     }
+    return _with_text(data, {"spent_usd": money})
 
 
 def spending_figure(source):
@@ -761,7 +768,7 @@ def spending_figure(source):
         y="label", right="spent_usd", height=0.6, source=source, fill_color=PALETTE[0], line_color=PALETTE[0],
         name="spending_usd",
     )
-    p.add_tools(_hover(renderers=[bars], tooltips=[("", "@label"), ("Spent", "@spent_usd{$0.0a}")]))
+    p.add_tools(_hover(renderers=[bars], tooltips=[("", "@label"), ("Spent", "@spent_usd_text")]))
     source.js_on_change(
         "data",
         CustomJS(args=dict(y_range=p.y_range, source=source), code="y_range.factors = [...source.data.label].reverse()"),

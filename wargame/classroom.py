@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import format as fmt
 from .batch import SimulationResult, decide
 from .files import FileRefused, contained_path
 from .game import Game, SaveFileError
@@ -45,6 +46,7 @@ from .orders import orders_from_arrays
 from .policies import BUILT_IN
 from .scenario import Scenario, load_scenario
 from .scenario.loading import ASSETS
+from .terminal import printable_output
 
 EXAMPLE_FOLDER_NAME = "class_session_example"
 
@@ -150,7 +152,7 @@ class Session(list):
     def _heading(self) -> str:
         where = f" from {self.folder}" if self.folder is not None else ""
         failed = f"; {len(self.problems)} could not be loaded" if self.problems else ""
-        return f"{len(self)} saved games{where}{failed}"
+        return f"{fmt.count(len(self), 'saved game')}{where}{failed}"
 
     def __repr__(self) -> str:
         lines = [self._heading()]
@@ -489,12 +491,13 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (FileExistsError, FileNotFoundError, ValueError) as error:
-        print(error, file=sys.stderr)
-        return 1
+    with printable_output():  # names and titles from save files never reach the terminal as control codes
+        args = build_parser().parse_args(argv)
+        try:
+            return args.run(args)
+        except (FileExistsError, FileNotFoundError, ValueError) as error:
+            print(error, file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

@@ -21,18 +21,17 @@ import numpy as np
 import pandas as pd
 
 from . import savefile
+from .format import money, number, ratio
 from .orders import (
     Orders,
     carry_forward,
     OrdersError,
     checked_orders,
     default_orders,
-    money,
     order_problems,
     orders_to_arrays,
     problems_for_game,
     quoted,
-    units,
 )
 from .rules.draws import make_draws
 from .observe import PlayerView, player_view  # re-exported: the view lives with the observer
@@ -64,12 +63,12 @@ class TurnReport:
     mode: str = "stochastic"
 
     KEY_FIGURES = (
-        ("raid_size_units", "Raid (drones and missiles)", units),
+        ("raid_size_units", "Raid (drones and missiles)", number),
         ("raid_cost_usd", "Cost of the raid to the adversary", money),
-        ("downed_units", "Downed", units),
-        ("leaked_units", "Got through", units),
+        ("downed_units", "Downed", number),
+        ("leaked_units", "Got through", number),
         ("interceptor_spend_usd", "Interceptors fired, at cost", money),
-        ("cost_exchange_ratio", "Cost-exchange ratio (your spend : raid cost)", lambda v: f"{v:.1f} : 1"),
+        ("cost_exchange_ratio", "Cost-exchange ratio (your spend : raid cost)", ratio),
         ("damage_usd", "Damage", money),
         ("spend_total_usd", "Spent on orders", money),
         ("money_end_usd", "Money for next turn", money),

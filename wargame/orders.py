@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .format import amount as units  # an ordered amount, every digit shown
+from .format import money
 from .rules.economy import order_costs, production_unit_cost
 from .rules.sums import any_of, total
 from .state import State
@@ -555,23 +557,6 @@ def checked_orders(orders, tables: Tables) -> tuple[Orders, OrderArrays]:
     if problems:
         raise OrdersError(problems)
     return orders, arrays
-
-
-def money(amount: float, round_up: bool = False) -> str:
-    """Money as players read it: $41.2M, $3.5k, $1.20bn (half-up, or up for amounts to cut)."""
-    sign, amount = ("-" if amount < 0 else ""), abs(float(amount))
-    for scale, suffix, places in ((1e9, "bn", 2), (1e6, "M", 1), (1e3, "k", 1), (1.0, "", 0)):
-        if amount >= scale or scale == 1.0:
-            factor = 10**places
-            scaled = amount / scale * factor
-            shown = (math.ceil(scaled - 1e-6) if round_up else math.floor(scaled + 0.5)) / factor
-            number = f"{shown:,.{places}f}"
-            return f"{sign}${number}{suffix}"
-    raise AssertionError("unreachable")
-
-
-def units(amount: float) -> str:
-    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
 
 
 def _name(tables: Tables, item: str) -> str:

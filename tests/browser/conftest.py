@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import gate, servers
-from .driver import ACTION_TIMEOUT, ARTIFACTS, Console
+from .driver import ACTION_TIMEOUT, ARTIFACTS, Console, OfflineGuard
 
 # Every assertion on the page retries for up to this long (Playwright's default is 5 s): a
 # widget change goes through the kernel, which may be slow on a busy two-core machine.
@@ -25,7 +25,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 # A test that asks for any of these needs the browser (pytest-playwright's and ours).
 BROWSER_FIXTURES = {
-    "page", "context", "new_context", "browser", "browser_type", "chromium", "jupyterlab_server", "voila_server", "notebooks",
+    "page", "context", "new_context", "offline_guard", "browser", "browser_type", "chromium", "jupyterlab_server", "voila_server", "notebooks",
 }
 
 
@@ -55,6 +55,21 @@ def browser_type_launch_args(browser_type_launch_args, chromium):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, chromium):
     return {**browser_context_args, "viewport": VIEWPORT}
+
+
+@pytest.fixture
+def offline_guard():
+    """What the test's browser context tried to fetch from beyond this machine (all blocked)."""
+    return OfflineGuard()
+
+
+@pytest.fixture
+def context(context, offline_guard):
+    """pytest-playwright's context, offline: every request that would leave the machine is
+    blocked, and the test fails (at teardown, if not before) when one was tried."""
+    offline_guard.attach(context)
+    yield context
+    offline_guard.assert_offline()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import wargame
 from wargame import Layer, charts
 from wargame.batch import forecast
-from wargame.orders import money
+from wargame.format import money, ratio
 from wargame.ui import play
 from wargame.ui.plots import FAN_COLUMNS, FAN_METRICS, fan_data
 
@@ -149,13 +149,9 @@ class Expected:
         return {
             "interceptor spend": money(row["interceptor_spend_usd"]),
             "raid cost": money(row["raid_cost_usd"]),
-            "ratio": ratio_text(row["cost_exchange_ratio"]),
-            "cumulative ratio": ratio_text(spend / raid if raid else 0.0),
+            "ratio": ratio(row["cost_exchange_ratio"]),
+            "cumulative ratio": ratio(spend / raid if raid else 0.0),
         }
-
-
-def ratio_text(value: float) -> str:
-    return f"{value:.1f} : 1"
 
 
 # --- the dashboard in a page ----------------------------------------------------------------
@@ -472,23 +468,51 @@ def wait_for_drawn_canvases(page: Page, selector: str, count: int, timeout: floa
 
 # --- errors ---------------------------------------------------------------------------------
 
-# A failed request for Font Awesome's icon-font stylesheets on the jsDelivr CDN (Voilà links
-# them; there is no network here) is harmless: the icons come bundled with the widgets anyway.
-HARMLESS_FAILED_REQUEST = re.compile(
-    r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@[^/]+/"
-    r"(css/[\w.-]+\.css|webfonts/[\w.-]+\.(woff2?|ttf|eot|svg))$"
+# --- offline ------------------------------------------------------------------------------
+
+# Every URL that would leave the machine: anything but the loopback servers the tests start,
+# and the browser's own local schemes (a report opened from disk, inline data, blobs).
+LEAVES_THE_MACHINE = re.compile(
+    r"^(?!(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))(?!(?:file|data|blob|about):)",
+    re.IGNORECASE,
 )
-FAILED_RESOURCE = re.compile(r"^Failed to load resource: net::ERR_[A-Z_]+$")
+
+
+class OfflineGuard:
+    """Blocks every request of a browser context that would leave the machine, and records it.
+
+    A class has no internet in many schools: whatever the kit's pages ask of the network, a
+    test must notice. Requests (pages, scripts, styles, fonts, fetches) are aborted, web
+    sockets closed; ``assert_offline`` fails with the URLs that were tried.
+    """
+
+    def __init__(self):
+        self.blocked: list[str] = []
+
+    def attach(self, context) -> None:
+        context.route(LEAVES_THE_MACHINE, self._abort)
+        context.route_web_socket(LEAVES_THE_MACHINE, self._close)
+
+    def _abort(self, route) -> None:
+        self.blocked.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def _close(self, socket) -> None:
+        self.blocked.append(socket.url)
+        socket.close()
+
+    def assert_offline(self) -> None:
+        assert not self.blocked, "the page tried to reach beyond this machine (blocked):\n" + "\n".join(self.blocked)
 
 
 class Console:
-    """Uncaught page errors and console messages of type error, less the harmless CDN font ones
-    (and any failed request a test allows with ``allow_failed_request``)."""
+    """Uncaught page errors and console messages of type error (less any failed request a test
+    allows with ``allow_failed_request``)."""
 
     def __init__(self, page: Page):
         self.errors: list[str] = []
         self.ignored: list[str] = []
-        self.allowed: list[tuple[re.Pattern, re.Pattern]] = [(FAILED_RESOURCE, HARMLESS_FAILED_REQUEST)]
+        self.allowed: list[tuple[re.Pattern, re.Pattern]] = []
         page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
         page.on("console", self._message)
 

@@ -35,7 +35,8 @@ def free_port() -> int:
 
 def jupyter_env(home: Path) -> dict[str, str]:
     """The environment for a server: every Jupyter and IPython folder under ``home``, and the
-    repository on PYTHONPATH (the kit is importable with or without an editable install)."""
+    repository on PYTHONPATH and JUPYTER_PATH (the kit and its Voilà template are found with
+    or without an install)."""
     folders = {
         "JUPYTER_CONFIG_DIR": "config",
         "JUPYTER_RUNTIME_DIR": "runtime",
@@ -50,6 +51,8 @@ def jupyter_env(home: Path) -> dict[str, str]:
         path.mkdir(parents=True, exist_ok=True)
         env[variable] = str(path)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    # the kit's Voilà template from this checkout, installed or not (share/jupyter/voila/templates)
+    env["JUPYTER_PATH"] = os.pathsep.join([str(REPO / "share" / "jupyter")] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger warning on kernel start
     return env
 

@@ -68,7 +68,7 @@ def test_start_here_plays_three_turns_in_jupyterlab(jupyterlab_server, notebooks
         if number == 1:
             # the starting doctrine fires all 60 missiles at $4M: worked by hand in the notebook
             assert expected.history.loc[1, "interceptor_spend_usd"] == 60 * 4_000_000
-            expect(dashboard.lessons.locator(".wargame-cost_exchange")).to_contain_text("$240.0M")
+            expect(dashboard.lessons.locator(".wargame-cost_exchange")).to_contain_text("$240M")
         assert_no_cell_errors(page)
         console.assert_clean()
 

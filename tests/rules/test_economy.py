@@ -122,7 +122,7 @@ def test_orders_that_cost_too_much_are_refused_with_the_amounts():
     # 10 x 5M + 2 x 4M + 300 x 3,500 + 500 x 20,000 = 50 + 8 + 1.05 + 10 = $69.05M: fits in $70M
     assert game.check(orders) == []
     orders.capacity = {"interceptor_drone": 600}  # +$2M: $71.05M
-    assert game.check(orders) == ["These orders cost $71.1M; you have $70.0M. Cut $1.1M."]
+    assert game.check(orders) == ["These orders cost $71.1M; you have $70M. Cut $1.1M."]
     before = game.state
     with pytest.raises(wargame.OrdersError):
         game.play_turn(orders)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from wargame import Game, Layer, Orders
-from wargame.orders import money
+from wargame.format import money
 from wargame.scenario import shipped_scenarios
 from wargame.ui import play
 from wargame.ui.doctrine import NO_LAYER
@@ -213,8 +213,8 @@ def test_capacity_arrival_turn_shown_is_when_it_arrives():
 def test_training_and_cycle_labels_use_the_engines_numbers():
     dashboard = play("tutorial")
     labels = [label for label, _ in dashboard.controls.cycle.choice.options]
-    assert labels[1] == "Wartime cadence: patches in 30 days (~1 turns), $2.0M a turn"
-    assert "$50.0k each" in dashboard.controls.training.note.value
+    assert labels[1] == "Wartime cadence: patches in 30 days (about 1 turn), $2M a turn"
+    assert "$50,000 each" in dashboard.controls.training.note.value
     assert "usable from turn 3" in dashboard.controls.training.note.value
     dashboard.controls.cycle.choice.value = "wartime"
     dashboard.controls.training.box.value = 4

@@ -7,6 +7,8 @@ $0.7M + $40.96M = $41.66M against a $3.5M raid, 11.9 : 1).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -34,7 +36,7 @@ def test_header_shows_turn_money_estimate_and_narrative(expected_dashboard):
     view = expected_dashboard.game.view()
     low, high = view.raid_estimate_units["attack_drone"]
     assert "Turn 1 of 4" in header
-    assert "$70.0M" in header  # $50M to start + $20M for the first turn
+    assert "$70M" in header  # $50M to start + $20M for the first turn
     assert (low, high) == (80, 120)  # 100 expected, +- 2 sqrt(100)
     assert "80 to 120" in header
     assert "One-way attack drone" in header
@@ -87,11 +89,11 @@ def test_orders_over_budget_disable_end_turn_with_the_engines_message(expected_d
     dashboard.controls.items["sam_missile"].capacity.value = 2  # 2 x $60M of new missile lines
     orders = dashboard.controls.read()
     expected = dashboard.game.check(orders)
-    assert expected == ["These orders cost $120.0M; you have $70.0M. Cut $50.0M."]
+    assert expected == ["These orders cost $120M; you have $70M. Cut $50M."]
     assert dashboard.end_turn_button.disabled and dashboard.forecast_button.disabled
     assert dashboard.problems.problems == expected
-    assert "Cut $50.0M." in dashboard.problems.widget.value
-    assert "$120.0M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
+    assert "Cut $50M." in dashboard.problems.widget.value
+    assert "$120M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
 
     dashboard.end_turn_button.click()  # clicked anyway (click() ignores disabled): nothing is played
     assert dashboard.game.turn == 1 and dashboard.game.history.empty
@@ -336,3 +338,38 @@ def test_buying_beyond_the_fire_limit_is_said_plainly_and_not_refused():
     assert not game.check(orders)  # said, not refused
     orders.imports["ew"] = 0
     assert fire_limit_notes(game.state, orders_to_arrays(orders, game.tables), game.tables) == []
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of a #rrggbb colour against white."""
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def _html_values(widget) -> list[str]:
+    values = [widget.value] if isinstance(getattr(widget, "value", None), str) else []
+    for child in getattr(widget, "children", ()):
+        values += _html_values(child)
+    return values
+
+
+def test_words_are_written_in_colours_that_read_on_white():
+    """WCAG AA: 4.5:1 for normal text; axe-core checks the same in the browser tests."""
+    from wargame.ui.exercise import predict
+    from wargame.ui.policy import AutonomyPicker
+
+    dashboard = play("gulf_depletion", mode="expected")
+    dashboard.end_turn_button.click()
+    dashboard.status.say("A planted error", error=True)
+    dashboard.files.say("A planted error", error=True)
+    dashboard.controls.items[next(iter(dashboard.controls.items))].production.value = 10**6  # over budget
+    exercise = predict("?", 10, tolerance=0)
+    exercise.input.value = "3"
+    exercise.check_button.click()
+    shown = _html_values(dashboard) + _html_values(exercise) + _html_values(AutonomyPicker(dashboard.game.scenario).widget)
+    colours = {c.upper() for text in shown for c in re.findall(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", text)}
+    assert "#B34700" in colours, "the planted errors are coloured: the sweep sees text colours"
+    faint = {c: round(_contrast_on_white(c), 2) for c in colours if _contrast_on_white(c) < 4.5}
+    assert not faint, f"text colours below 4.5:1 on white: {faint}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import bokeh.io
+import IPython
 import pytest
 import bokeh.resources
 from bokeh.models import GlyphRenderer
 from jupyter_bokeh.widgets import BokehModel
 
+import wargame.ui
 from wargame import charts
 from wargame.ui import play
 
@@ -21,15 +23,44 @@ pytestmark = pytest.mark.usefixtures("callback_errors_fail_the_test")
 OKABE_ITO = {"#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"}
 
 
-def test_play_loads_bokehjs_inline_each_time(monkeypatch):
+@pytest.fixture
+def bokehjs_loads(monkeypatch):
+    """Every BokehJS load that play() asks bokeh for, with a fresh record of pages served."""
     calls = []
     monkeypatch.setattr(bokeh.io, "output_notebook", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setattr(wargame.ui, "_BOKEHJS_SENT_TO", set())
+    return calls
+
+
+def test_play_loads_bokehjs_inline_once_per_page(bokehjs_loads, monkeypatch):
+    page = {"session": "page-1"}
+    monkeypatch.setattr(wargame.ui, "frontend_session", lambda: page["session"])
     play("tutorial")
     play("tutorial")
-    assert len(calls) == 2
-    for args, kwargs in calls:
+    assert len(bokehjs_loads) == 1, "a second dashboard in the same page reuses BokehJS"
+    for args, kwargs in bokehjs_loads:
         resources = args[0] if args else kwargs["resources"]
         assert resources.mode == "inline" and kwargs.get("hide_banner") is True
+    page["session"] = "page-1-reloaded"  # a page reloaded while the kernel runs on
+    play("tutorial")
+    assert len(bokehjs_loads) == 2
+    assert wargame.ui.load_bokehjs() is False
+    assert wargame.ui.load_bokehjs(force=True) is True and len(bokehjs_loads) == 3
+
+
+def test_the_page_is_known_by_the_session_of_the_request_running(monkeypatch):
+    class Kernel:
+        def get_parent(self, channel=None):
+            assert channel == "shell"
+            return {"header": {"session": "a1b2", "msg_type": "execute_request"}}
+
+    class Shell:
+        kernel = Kernel()
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
+    assert wargame.ui.frontend_session() == "a1b2"
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # plain Python: one "page"
+    assert wargame.ui.frontend_session() == ""
 
 
 def test_plots_are_bokeh_widgets_with_a_summary(expected_dashboard):

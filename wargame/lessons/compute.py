@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..orders import money, units
+from .. import format as fmt
 from ..rules.adaptation import turns_to_patch
 from ..rules.damage import value_of_a_real_hit
 from ..rules.strikes import strike_hit_probability
@@ -22,7 +22,7 @@ from ..scenario.lesson_fields import fill_template
 from . import context as ctx
 from .defaults import TEXTS, THRESHOLDS, VARIANTS
 from .explain import explain
-from .metrics import interceptor_items, ratio, runway_words, stockpile_table
+from .metrics import interceptor_items, ratio, stockpile_table
 from .records import Cited, Lesson
 
 
@@ -31,22 +31,6 @@ class _Figures(dict):
 
     def __missing__(self, key):
         return "–"
-
-
-def _ratio_text(value: float) -> str:
-    return f"{value:.1f} : 1"
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0f}%"
-
-
-def _turns(value: float) -> str:
-    if not math.isfinite(value):
-        return "never at this rate"
-    if value <= 0:
-        return "no time at all: it is already empty"
-    return f"{value:.1f} turn" + ("" if abs(value - 1) < 1e-9 else "s")
 
 
 class _Writer:
@@ -140,26 +124,26 @@ def _cost_exchange(game, report, writer: _Writer):
     dry = _ran_dry(game, report)
     figures = {
         "turn": report.turn,
-        "interceptor_spend": money(spend),
-        "raid_cost": money(raid),
-        "ratio": _ratio_text(turn_ratio),
-        "defender_cost": money(m["defender_cost_usd"]),
-        "full_ratio": _ratio_text(full_ratio),
-        "cumulative_spend": money(total_spend),
-        "cumulative_raid_cost": money(total_raid),
-        "cumulative_ratio": _ratio_text(ratio(total_spend, total_raid)),
-        "cumulative_defender_cost": money(total_cost),
-        "cumulative_full_ratio": _ratio_text(ratio(total_cost, total_raid)),
-        "value_protected": money(m["value_protected_usd"]),
-        "damage": money(m["damage_usd"]),
-        "downed": units(round(m["downed_units"], 2)),
-        "leaked": units(round(m["leaked_units"], 2)),
-        "leaked_real": units(round(m["leaked_real_units"], 2)),
-        "decoys": units(round(m["raid_decoys_units"], 2)),
+        "interceptor_spend": fmt.money(spend),
+        "raid_cost": fmt.money(raid),
+        "ratio": fmt.ratio(turn_ratio),
+        "defender_cost": fmt.money(m["defender_cost_usd"]),
+        "full_ratio": fmt.ratio(full_ratio),
+        "cumulative_spend": fmt.money(total_spend),
+        "cumulative_raid_cost": fmt.money(total_raid),
+        "cumulative_ratio": fmt.ratio(ratio(total_spend, total_raid)),
+        "cumulative_defender_cost": fmt.money(total_cost),
+        "cumulative_full_ratio": fmt.ratio(ratio(total_cost, total_raid)),
+        "value_protected": fmt.money(m["value_protected_usd"]),
+        "damage": fmt.money(m["damage_usd"]),
+        "downed": fmt.number(m["downed_units"]),
+        "leaked": fmt.number(m["leaked_units"]),
+        "leaked_real": fmt.number(m["leaked_real_units"]),
+        "decoys": fmt.number(m["raid_decoys_units"]),
         "dry_items": _names(game, dry) if dry else "–",
-        "strike_cost": money(strike_cost),
-        "strike_value": money(strike_value),
-        "strike_ratio": _ratio_text(ratio(strike_value, strike_cost)),
+        "strike_cost": fmt.money(strike_cost),
+        "strike_value": fmt.money(strike_value),
+        "strike_ratio": fmt.ratio(ratio(strike_value, strike_cost)),
     }
     t = writer.thresholds
     # judged on the full account (and on running dry), so that not firing never reads as winning
@@ -175,15 +159,15 @@ def _cost_exchange(game, report, writer: _Writer):
             f"({figures['strike_ratio']} value per dollar)."
         )
     cited = [
-        Cited("interceptor_spend_usd", spend, "USD"),
-        Cited("raid_cost_usd", raid, "USD"),
-        Cited("cost_exchange_ratio", turn_ratio, "ratio"),
-        Cited("defender_cost_usd", m["defender_cost_usd"], "USD"),
-        Cited("full_exchange_ratio", full_ratio, "ratio"),
-        Cited("cumulative_cost_exchange_ratio", ratio(total_spend, total_raid), "ratio"),
-        Cited("cumulative_full_exchange_ratio", ratio(total_cost, total_raid), "ratio"),
-        Cited("value_protected_usd", m["value_protected_usd"], "USD"),
-        Cited("damage_usd", m["damage_usd"], "USD"),
+        Cited("interceptor_spend_usd", spend, "USD", "Interceptors fired, at cost"),
+        Cited("raid_cost_usd", raid, "USD", "Cost of the raid to the adversary"),
+        Cited("cost_exchange_ratio", turn_ratio, "ratio", "Cost exchange this turn (interceptors alone)"),
+        Cited("defender_cost_usd", m["defender_cost_usd"], "USD", "What the raid cost you (interceptors plus damage)"),
+        Cited("full_exchange_ratio", full_ratio, "ratio", "Full account this turn"),
+        Cited("cumulative_cost_exchange_ratio", ratio(total_spend, total_raid), "ratio", "Cost exchange since the start (interceptors alone)"),
+        Cited("cumulative_full_exchange_ratio", ratio(total_cost, total_raid), "ratio", "Full account since the start"),
+        Cited("value_protected_usd", m["value_protected_usd"], "USD", "Value protected"),
+        Cited("damage_usd", m["damage_usd"], "USD", "Damage"),
     ]
     context = ctx.COST_EXCHANGE if severity == "critical" else None
     explanation = explain(report, game.tables, "leaked_units") + " " + explain(report, game.tables, "interceptor_spend_usd")
@@ -219,11 +203,11 @@ def _stockpile(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": row["name"],
-        "stock": units(round(row["stock_units"], 2)),
-        "used": units(round(row["used_units"], 2)),
-        "used_pct": _pct(used_pct),
-        "burn": units(round(row["burn_units_per_turn"], 2)),
-        "runway": runway_words(runway),
+        "stock": fmt.number(row["stock_units"]),
+        "used": fmt.number(row["used_units"]),
+        "used_pct": fmt.percent_of(used_pct),
+        "burn": fmt.number(row["burn_units_per_turn"]),
+        "runway": fmt.turns(runway),
     }
     if runway <= 0:
         writer.headline_variant("empty")
@@ -234,15 +218,19 @@ def _stockpile(game, report, writer: _Writer):
     if severity == "info" and high_end_used(game, item, used_pct, t):
         severity = "warning"  # holding level only because the last few are fired as they arrive
     others = "; ".join(
-        f"{r['name']}: {units(round(r['stock_units'], 2))} left, {_pct(r['used_pct_of_start_and_delivered'])} used, "
-        f"runway {runway_words(r['runway_turns'])}"
+        f"{r['name']}: {fmt.number(r['stock_units'])} left, {fmt.percent_of(r['used_pct_of_start_and_delivered'])} used, "
+        f"runway {fmt.turns(r['runway_turns'])}"
         for _, r in shown.iloc[1:].iterrows()
     )
     extra = f" Other types: {others}." if others else ""
     context = ctx.HIGH_END_DEPLETION if high_end_used(game, item, used_pct, t) else None
-    cited = [Cited(f"stock_{item}_units", float(row["stock_units"]), "units"), Cited(f"used_{item}_pct", used_pct, "%")]
+    name = row["name"]
+    cited = [
+        Cited(f"stock_{item}_units", float(row["stock_units"]), "units", f"{name} in stock"),
+        Cited(f"used_{item}_pct", used_pct, "%", f"{name} used since the start"),
+    ]
     if math.isfinite(runway):
-        cited.append(Cited(f"runway_{item}_turns", runway, "turns"))
+        cited.append(Cited(f"runway_{item}_turns", runway, "turns", f"{name} runway at this burn"))
     return writer.lesson(severity, figures, cited, context, extra)
 
 
@@ -289,7 +277,7 @@ def _capacity_gap(game, report, writer: _Writer):
         counted = [i for i, s in scenario.catalogue.items() if s.role in benchmark.roles]
         annual = sum(m.get(f"capacity_{i}_units_per_turn", 0.0) for i in counted) * turns_per_year
         benchmark_pct = 100.0 * ratio(annual, benchmark.units_per_year.value)
-        label, benchmark_text = benchmark.label, f"{units(round(benchmark.units_per_year.value))} a year"
+        label, benchmark_text = benchmark.label, f"{fmt.number(round(benchmark.units_per_year.value))} a year"
         kinds = " and ".join(role.replace("_", " ") for role in benchmark.roles)
     else:
         annual = m.get(f"capacity_{item}_units_per_turn", 0.0) * turns_per_year
@@ -299,15 +287,15 @@ def _capacity_gap(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": _item_name(game, item),
-        "produced": units(round(produced, 2)),
-        "used": units(round(used, 2)),
-        "gap": units(round(gap, 2)),
-        "annual_output": units(round(annual)),
+        "produced": fmt.number(produced),
+        "used": fmt.number(used),
+        "gap": fmt.number(gap),
+        "annual_output": fmt.number(round(annual)),
         "benchmark": benchmark_text,
         "benchmark_label": label,
-        "benchmark_pct": _pct(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
+        "benchmark_pct": fmt.percent_of(benchmark_pct) if math.isfinite(benchmark_pct) else "–",
         "counted": kinds,
-        "on_order": units(round(on_order, 2)),
+        "on_order": fmt.number(on_order),
         "arrival_turn": arrival if arrival is not None else "–",
     }
     if benchmark is None:
@@ -332,18 +320,18 @@ def _capacity_gap(game, report, writer: _Writer):
     else:
         context = None
     others = "; ".join(
-        f"{_item_name(game, i)}: used {units(round(u, 2))}, received {units(round(p, 2))}, "
-        f"capacity {units(round(m.get(f'capacity_{i}_units_per_turn', 0.0), 2))} a turn, on order {units(round(o, 2))}"
+        f"{_item_name(game, i)}: used {fmt.number(u)}, received {fmt.number(p)}, "
+        f"capacity {fmt.number(m.get(f'capacity_{i}_units_per_turn', 0.0))} a turn, on order {fmt.number(o)}"
         for _, i, p, u, o in rows[1:]
     )
     extra = f" Other types: {others}." if others else ""
     cited = [
-        Cited(f"produced_{item}_units", produced, "units"),
-        Cited(f"used_{item}_units", used, "units"),
-        Cited("annual_output_units", annual, "units"),
+        Cited(f"produced_{item}_units", produced, "units", f"{_item_name(game, item)} received this turn"),
+        Cited(f"used_{item}_units", used, "units", f"{_item_name(game, item)} used this turn"),
+        Cited("annual_output_units", annual, "units", "Output a year at today's capacity"),
     ]
     if math.isfinite(benchmark_pct):
-        cited.append(Cited("benchmark_pct", benchmark_pct, "%"))
+        cited.append(Cited("benchmark_pct", benchmark_pct, "%", "Share of the demand benchmark"))
     return writer.lesson(severity, figures, cited, context, extra)
 
 
@@ -377,25 +365,25 @@ def _autonomy(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "level": name,
-        "hit_rate": _pct(100 * hit_rate),
-        "jamming": f"{float(jamming):.2f}",
-        "kill_chain_minutes": f"{kill_chain:.3g}",
-        "operators": units(round(operators)),
-        "sorties": units(round(m["strike_sorties_units"], 2)),
-        "hits": units(round(m["strike_hits_units"], 2)),
-        "operator_load_pct": _pct(load) if np.isfinite(capacity) else "no limit (no operator needed)",
+        "hit_rate": fmt.percent(hit_rate),
+        "jamming": fmt.percent(float(jamming)),
+        "kill_chain_minutes": fmt.minutes(kill_chain),
+        "operators": fmt.count(round(operators), "operator"),
+        "sorties": fmt.count(m["strike_sorties_units"], "sortie"),
+        "hits": fmt.count(m["strike_hits_units"], "hit"),
+        "operator_load_pct": fmt.percent_of(load) if np.isfinite(capacity) else "no limit (no operator needed)",
     }
     comparison = ", ".join(
-        f"{game.scenario.autonomy.levels[l].name} {_pct(100 * r)} (kill chain {tables.kill_chain_minutes[i] * shortened:.3g} min)"
+        f"{game.scenario.autonomy.levels[l].name} {fmt.percent(r)} (kill chain {fmt.minutes(tables.kill_chain_minutes[i] * shortened)})"
         for i, (l, r) in enumerate(rates.items())
     )
     extra = f" At this jamming the levels would hit fixed targets at: {comparison}."
     severity = "warning" if hit_rate < writer.thresholds["warning_hit_rate"] else "info"
     context = ctx.TERMINAL_AUTONOMY if level == "terminal_autonomy" else ctx.KILL_CHAIN
     cited = [
-        Cited("strike_hit_rate", 100 * hit_rate, "%"),
-        Cited("jamming_intensity", float(jamming), ""),
-        Cited("kill_chain_minutes", kill_chain, "minutes"),
+        Cited("strike_hit_rate", 100 * hit_rate, "%", "Sorties that hit"),
+        Cited("jamming_intensity", float(jamming), "", "Jamming (0 none, 1 full)"),
+        Cited("kill_chain_minutes", kill_chain, "minutes", "Kill chain"),
     ]
     explanation = explain(report, tables, "strike_hits_units")
     return writer.lesson(severity, figures, cited, context, extra, explanation)
@@ -412,14 +400,14 @@ def _accountability(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "level": spec.name,
-        "incidents": units(round(m["incidents_count"], 2)),
-        "incident_cost": money(m["incident_cost_usd"]),
+        "incidents": fmt.count(m["incidents_count"], "misidentification incident"),
+        "incident_cost": fmt.money(m["incident_cost_usd"]),
         "regime": regime.name,
-        "sorties": units(round(m["strike_sorties_units"], 2)),
-        "review_window": "none: no human reviews the strike" if window is None else f"{window:g} s",
+        "sorties": fmt.count(m["strike_sorties_units"], "sortie"),
+        "review_window": "none: no human reviews the strike" if window is None else fmt.duration(window),
     }
     severity = "critical" if m["incidents_count"] >= writer.thresholds["critical_incidents"] else "warning"
-    cited = [Cited("incidents_count", m["incidents_count"], "incidents"), Cited("incident_cost_usd", m["incident_cost_usd"], "USD")]
+    cited = [Cited("incidents_count", m["incidents_count"], "incidents", "Misidentification incidents"), Cited("incident_cost_usd", m["incident_cost_usd"], "USD", "Their cost")]
     return writer.lesson(severity, figures, cited, ctx.ACCOUNTABILITY, f" {regime.description}")
 
 
@@ -440,15 +428,15 @@ def _adaptation(game, report, writer: _Writer):
     figures = {
         "turn": report.turn,
         "item": _item_name(game, tables.items[focal]),
-        "active": ", ".join(f"{_item_name(game, tables.items[i])} ({_turns(remaining[i])} to patch)" for i in active),
-        "turns_to_patch": _turns(remaining[focal]),
+        "active": ", ".join(f"{_item_name(game, tables.items[i])} ({fmt.turns(remaining[i])} to patch)" for i in active),
+        "turns_to_patch": fmt.turns(remaining[focal]),
         "cycle": game.scenario.development_cycles[cycle].name,
-        "cycle_cost": money(tables.cycle_cost[y]),
-        "penalty_pct": _pct(100 * tables.countermeasure_penalty),
+        "cycle_cost": fmt.money(tables.cycle_cost[y]),
+        "penalty_pct": fmt.percent(tables.countermeasure_penalty),
     }
     severity = "warning" if remaining[focal] > writer.thresholds["warning_turns_to_patch"] else "info"
     cited = [
-        Cited("countermeasures_active_count", float(len(active)), "countermeasures"),
-        Cited("turns_to_patch", remaining[focal], "turns"),
+        Cited("countermeasures_active_count", float(len(active)), "countermeasures", "Countermeasures active"),
+        Cited("turns_to_patch", remaining[focal], "turns", "Time to patch"),
     ]
     return writer.lesson(severity, figures, cited, ctx.CADENCE)

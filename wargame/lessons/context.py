@@ -31,7 +31,7 @@ HIGH_END_DEPLETION = Context(
 COST_EXCHANGE = Context(
     "The exchange, as the source article (2026 commentary) puts it: a drone costing a few thousand dollars forcing "
     "an interceptor costing hundreds of thousands. Other sources, side by side: a Shahed/Geran-2 class drone costs "
-    "about $20,000–70,000 (older contracts $290,000–370,000), a PAC-3 MSE interceptor $3.9–4.0M.",
+    "about $20,000–70,000 (older contracts $290,000–370,000), a PAC-3 MSE interceptor $3.9M–$4M.",
     f"{SOURCE_ARTICLE}; CSIS May 2025; Ukrainian intelligence via CNN Aug 2025; Lockheed/Pentagon 2025",
     contested=True,
 )

@@ -1,8 +1,9 @@
 """Default lesson texts and thresholds: the one place they live.
 
 A scenario's ``lessons`` section overrides any of them per kind. Templates name figures from
-``wargame.scenario.lesson_fields.LESSON_FIELDS``; figures arrive already written for players
-(money as $41.2M, ratios as 11.9 : 1).
+``wargame.scenario.lesson_fields.LESSON_FIELDS``; figures arrive already written for players by
+``wargame.format`` (money as $41.7M, counts with their noun such as "3 sorties", ratios as
+11.9 : 1, runways as "2.5 turns" or "not running down").
 """
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -19,7 +20,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "stockpile": {
-        "headline": "{item}: {stock} left, {used_pct} used since the start; at this turn's burn it runs out in {runway}.",
+        "headline": "{item}: {stock} left, {used_pct} used since the start; runway at this turn's burn: {runway}.",
         "detail": "You fired {burn} this turn ({used} since the start). Stock is spent in days and rebuilt in years.",
     },
     "capacity_gap": {
@@ -30,13 +31,13 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "autonomy": {
-        "headline": "{level}: {hit_rate} of sorties hit under jamming {jamming}; kill chain {kill_chain_minutes} minutes.",
-        "detail": "{sorties} sorties scored {hits} hits; operator load {operator_load_pct} of what your {operators} operators can fly.",
+        "headline": "{level}: {hit_rate} of sorties hit under {jamming} jamming; kill chain {kill_chain_minutes}.",
+        "detail": "{sorties} scored {hits}; operator load {operator_load_pct} of what your {operators} can fly.",
     },
     "accountability": {
-        "headline": "{incidents} misidentification incident(s) this turn, costing {incident_cost}, under {regime}.",
+        "headline": "{incidents} this turn, costing {incident_cost}, under {regime}.",
         "detail": (
-            "At {level} (review window {review_window}) over {sorties} sorties. Who is responsible when the machine "
+            "At {level} (review window {review_window}) over {sorties}. Who is responsible when the machine "
             "chose the target: the operator, the commander, the programmer, the state? Discuss before your next order."
         ),
     },

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..orders import money, units
+from .. import format as fmt
+from ..format import money
 from ..scenario.display import fire_limit_words
 
 
 def _n(value) -> str:
-    return units(round(float(value), 2))
+    return fmt.number(value)
 
 
 def _drawn(actual, expected, stochastic: bool) -> str:
@@ -50,13 +51,13 @@ def explain_leaks(report, tables) -> str:
         story = [f"{_n(launched.value)} {_threat_name(tables, threat)} came"]
         decoys = float(launched.inputs.get("decoys", 0.0))
         if decoys > 0:
-            story[0] += f" ({_n(decoys)} of them decoys)"
+            story[0] += f" ({fmt.count(decoys, 'decoy')} of them)"
         for e in layers:
             i = e.inputs
             shots = int(i["shots"])
             story.append(
-                f"layer {i['layer']} ({_item_name(tables, i['item'])}, pk {float(i['pk']):.2f}, {shots} shot{'s' if shots != 1 else ''}, "
-                f"P(kill) {float(i['p_kill']):.4g}{_fire_limit(tables, i['item'])}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
+                f"layer {i['layer']} ({_item_name(tables, i['item'])}, pk {fmt.plain(float(i['pk']))}, {fmt.count(shots, 'shot')}, "
+                f"P(kill) {fmt.plain(float(i['p_kill']))}{_fire_limit(tables, i['item'])}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
                 + _drawn(e.value, float(i["engaged"]) * float(i["p_kill"]), stochastic)
                 + (f"; it had {_n(i['stock_before'])} in stock and fired {_n(i['fired'])}" if float(i["fired"]) > 0 else "; it had nothing left to fire")
             )
@@ -91,7 +92,7 @@ def explain_raid_cost(report, tables) -> str:
             real = float(e.value) - decoys
             term = f"{_n(real)} {_threat_name(tables, threat)} at {money(e.inputs['unit_cost_usd'])}"
             if decoys > 0:
-                term += f" + {_n(decoys)} decoys at {money(e.inputs['decoy_cost_usd'])}"
+                term += f" + {fmt.count(decoys, 'decoy')} at {money(e.inputs['decoy_cost_usd'])}"
             terms.append(term)
     return f"The raid cost the adversary {' + '.join(terms) or 'nothing'} = {money(report.metrics['raid_cost_usd'])}."
 
@@ -118,11 +119,11 @@ def explain_strikes(report, tables) -> str:
     level = tables.levels[int(i["level"])]
     name = tables.scenario.autonomy.levels[level].name
     return (
-        f"{_n(i['sorties'])} sorties at {name}: base hit rate {float(i['p_hit_base']):.2f}, cut by jamming "
-        f"{float(i['jamming']):.2f} x sensitivity {float(i['jamming_sensitivity']):.2f}; time-sensitive targets also "
-        f"need the kill chain ({float(i['kill_chain_minutes']):g} min) to beat their dwell time. "
-        f"{_n(event.value)} hits; {_n(i['incidents'])} misidentification incidents at "
-        f"{float(i['p_misidentification']):.3g} per sortie."
+        f"{fmt.count(i['sorties'], 'sortie')} at {name}: base hit rate {fmt.plain(float(i['p_hit_base']))}, cut by jamming "
+        f"{fmt.plain(float(i['jamming']))} x sensitivity {fmt.plain(float(i['jamming_sensitivity']))}; time-sensitive targets also "
+        f"need the kill chain ({fmt.minutes(i['kill_chain_minutes'])}) to beat their dwell time. "
+        f"{fmt.count(event.value, 'hit')}; {fmt.count(i['incidents'], 'misidentification incident')} at "
+        f"{fmt.plain(float(i['p_misidentification']))} per sortie."
     )
 
 
@@ -142,7 +143,7 @@ def explain(report, tables, metric: str) -> str:
     if metric == "cost_exchange_ratio":
         return (
             f"{money(report.metrics['interceptor_spend_usd'])} of interceptors / {money(report.metrics['raid_cost_usd'])} "
-            f"of raid = {report.metrics['cost_exchange_ratio']:.2f} : 1. "
+            f"of raid = {fmt.ratio(report.metrics['cost_exchange_ratio'])}. "
             + explain_spend(report, tables)
             + " "
             + explain_raid_cost(report, tables)
@@ -151,7 +152,7 @@ def explain(report, tables, metric: str) -> str:
         m = report.metrics
         return (
             f"The full account: {money(m['interceptor_spend_usd'])} of interceptors fired + {money(m['damage_usd'])} of damage "
-            f"= {money(m['defender_cost_usd'])}, against {money(m['raid_cost_usd'])} of raid = {m['full_exchange_ratio']:.2f} : 1. "
+            f"= {money(m['defender_cost_usd'])}, against {money(m['raid_cost_usd'])} of raid = {fmt.ratio(m['full_exchange_ratio'])}. "
             + explain_spend(report, tables)
             + " "
             + explain_damage(report, tables)

@@ -57,21 +57,12 @@ def used_per_turn(history: pd.DataFrame, item: str) -> pd.Series:
 def runway_turns(stock: float, burn_per_turn: float, arriving_per_turn: float = 0.0) -> float:
     """Turns until a stock runs out at the current burn, net of what arrives; inf if it never does.
 
-    Players never read the inf: ``runway_words`` says "empty now" or "not running down".
+    Players never read the inf: ``wargame.format.turns`` says "empty now" or "not running down".
     """
     net = burn_per_turn - arriving_per_turn
     if stock <= 0:
         return 0.0
     return float("inf") if net <= 0 else stock / net
-
-
-def runway_words(runway: float) -> str:
-    """A runway in a student's words: "empty now", "not running down", or "2.5 turns"."""
-    if runway <= 0:
-        return "empty now"
-    if not np.isfinite(runway):
-        return "not running down"
-    return f"{runway:.1f} turn" + ("" if abs(runway - 1) < 0.05 else "s")
 
 
 def stockpile_table(history: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

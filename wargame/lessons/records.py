@@ -5,27 +5,40 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from .. import format as fmt
+from ..palette import SEVERITY
+
 SEVERITIES = ("info", "warning", "critical")
 
 
 @dataclass(frozen=True)
 class Cited:
-    """A figure a lesson cites: its metric name, value and unit."""
+    """A figure a lesson cites: its metric name, value and unit, and how a student calls it."""
 
     name: str
     value: float
     unit: str
+    label: str = ""  # in words, with names rather than ids; the metric name in words if empty
+
+    @property
+    def words(self) -> str:
+        """What the figure is, as a student reads it."""
+        return self.label or self.name.replace("_", " ")
 
     def __str__(self) -> str:
-        from ..orders import money, units
-
         if self.unit == "USD":
-            return money(self.value)
+            return fmt.money(self.value)
         if self.unit == "ratio":
-            return f"{self.value:.1f} : 1"
+            return fmt.ratio(self.value)
         if self.unit == "%":
-            return f"{self.value:.0f}%"
-        return f"{units(round(self.value, 2))} {self.unit}".strip()
+            return fmt.percent_of(self.value)
+        if self.unit == "turns":
+            return fmt.turns(self.value)
+        if self.unit == "minutes":
+            return fmt.minutes(self.value)
+        if not self.unit:
+            return fmt.number(self.value)
+        return fmt.count(self.value, self.unit.removesuffix("s"), self.unit)
 
 
 @dataclass(frozen=True)
@@ -51,9 +64,9 @@ class Lesson:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colour = {"info": "#0072B2", "warning": "#E69F00", "critical": "#D55E00"}[self.severity]
+        colour = SEVERITY[self.severity]
         figures = "".join(
-            f"<li>{html.escape(c.name.replace('_', ' '))}: <b>{html.escape(str(c))}</b></li>" for c in self.metrics
+            f"<li>{html.escape(c.words)}: <b>{html.escape(str(c))}</b></li>" for c in self.metrics
         )
         context = ""
         if self.context:

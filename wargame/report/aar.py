@@ -5,14 +5,17 @@ on does not change it. Every render builds fresh bokeh figures (a bokeh model be
 document only), embeds them with ``bokeh.embed.file_html`` and ``bokeh.resources.INLINE``, so
 the page carries BokehJS itself and loads nothing from the network.
 
-In a notebook the page is shown inside an ``<iframe srcdoc=...>``: the report brings its own
-BokehJS, and the iframe keeps it apart from the BokehJS a dashboard on the same page uses.
+In a notebook the page is shown inside a sandboxed ``<iframe srcdoc=...>``: the report brings
+its own BokehJS, the iframe keeps it apart from the BokehJS a dashboard on the same page uses,
+and the sandbox (scripts allowed, same origin not) keeps anything in the report from reaching
+the notebook page. The frame's height follows the report through ``postMessage``.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from bokeh.embed import file_html
 from bokeh.resources import INLINE
 
 from .. import charts
+from ..palette import BORDER_GREY
 from ..lessons.metrics import interceptor_items, outcome
 from . import sections
 
@@ -31,21 +35,34 @@ NO_TURNS = (
     "Play at least one turn (game.play_turn()), then ask for the after-action report again."
 )
 
-# Resizes the notebook's iframe to the page; does nothing in a browser tab.
+# Tells the page around the frame how tall the report is; does nothing in a browser tab. The
+# frame is sandboxed (scripts, but no access to the notebook page): it cannot resize itself, so
+# it posts its height and the notebook page's own listener (``_FRAME_LISTENER``) sets it.
 _FIT_FRAME = """<script>
 (function () {
-  // the frame follows the height of the report's content (never of the frame itself: no loop)
   var main = document.querySelector("main.wargame-aar");
+  if (!main || window.parent === window) { return; }
+  var sent = 0;
   function fit() {
-    var frame = window.frameElement;
-    if (frame && main) {
-      var height = Math.ceil(main.getBoundingClientRect().bottom + window.scrollY) + 16;
-      if (Math.abs(frame.offsetHeight - height) > 2) { frame.style.height = height + "px"; }
-    }
+    // the height of the report's content (never of the frame itself: no loop)
+    var height = Math.ceil(main.getBoundingClientRect().bottom + window.scrollY) + 16;
+    if (Math.abs(height - sent) > 2) { sent = height; window.parent.postMessage({wargameReportHeight: height}, "*"); }
   }
   window.addEventListener("load", fit);
-  if (window.ResizeObserver && main) { new ResizeObserver(fit).observe(main); }
+  if (window.ResizeObserver) { new ResizeObserver(fit).observe(main); }
   setTimeout(fit, 500); setTimeout(fit, 2000);
+})();
+</script>"""
+
+# In the notebook page: the height posted by this frame (and by no other window) sets its height.
+_FRAME_LISTENER = """<script>
+(function () {
+  var frame = document.getElementById("%s");
+  window.addEventListener("message", function (event) {
+    if (!frame || event.source !== frame.contentWindow || !event.data) { return; }
+    var height = Number(event.data.wargameReportHeight);
+    if (isFinite(height) && height > 0 && height < 1000000) { frame.style.height = Math.ceil(height) + "px"; }
+  });
 })();
 </script>"""
 
@@ -100,9 +117,13 @@ class AfterActionReport:
         # the same whatever encoding the notebook page is served in.
         page = html.escape(self.html, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
         title = html.escape(self.title).encode("ascii", "xmlcharrefreplace").decode("ascii")
+        # sandboxed: the report's scripts (BokehJS, the height) run, but in an opaque origin,
+        # so nothing in it can reach the notebook page, its kernel or its cookies
+        frame_id = f"wargame-aar-{uuid.uuid4().hex}"
         return (
-            f'<iframe class="wargame-aar-frame" title="{title}" '
-            f'style="width:100%;height:1200px;border:1px solid #ccc" srcdoc="{page}"></iframe>'
+            f'<iframe id="{frame_id}" class="wargame-aar-frame" title="{title}" sandbox="allow-scripts" '
+            f'style="width:100%;height:1200px;border:1px solid {BORDER_GREY}" srcdoc="{page}"></iframe>'
+            + _FRAME_LISTENER % frame_id
         )
 
     def __repr__(self) -> str:

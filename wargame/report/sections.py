@@ -8,12 +8,16 @@ putting numbers into words.
 from __future__ import annotations
 
 import math
+import string
 from html import escape
 
 import pandas as pd
 
-from ..lessons.metrics import Figure, interceptor_items, outcome, outcome_table, runway_words, stockpile_table
-from ..orders import Orders, default_orders, money, units
+from ..lessons.metrics import Figure, interceptor_items, outcome, outcome_table, stockpile_table
+from .. import format as fmt
+from ..format import money, number
+from ..orders import Orders, default_orders
+from .. import palette
 from ..scenario.display import sourced_figure
 from ..tables import tables_for
 
@@ -31,38 +35,43 @@ MODES = {
     "stochastic": "stochastic: random draws from the seed",
 }
 
-CSS = """
+CSS = string.Template("""
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: #1a1a1a; background: #ffffff; line-height: 1.45; }
+       color: $text; background: $page; line-height: 1.45; }
 main.wargame-aar { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em 1.5em; }
 .wargame-aar h1 { font-size: 1.6em; margin: 0.2em 0 0.3em 0; }
-.wargame-aar h2 { font-size: 1.25em; margin: 1.6em 0 0.4em 0; border-bottom: 2px solid #0072B2; padding-bottom: 0.15em; }
+.wargame-aar h2 { font-size: 1.25em; margin: 1.6em 0 0.4em 0; border-bottom: 2px solid $blue; padding-bottom: 0.15em; }
 .wargame-aar table { border-collapse: collapse; margin: 0.4em 0 1em 0; font-size: 0.92em; }
-.wargame-aar th, .wargame-aar td { padding: 4px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid #d0d0d0; }
-.wargame-aar thead th { border-bottom: 2px solid #555; background: #f4f4f4; }
+.wargame-aar th, .wargame-aar td { padding: 4px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid $rule; }
+.wargame-aar thead th { border-bottom: 2px solid $grey; background: $header; }
 .wargame-aar td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .wargame-aar dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1em; margin: 0.5em 0 1em 0; }
 .wargame-aar dl.facts dt { font-weight: 600; }
 .wargame-aar dl.facts dd { margin: 0; }
-.wargame-aar .summary { font-size: 1.02em; background: #f4f8fb; border-left: 4px solid #0072B2; padding: 0.4em 0.8em; margin: 0.4em 0; }
+.wargame-aar .summary { font-size: 1.02em; background: $summary; border-left: 4px solid $blue; padding: 0.4em 0.8em; margin: 0.4em 0; }
 .wargame-aar .chart { margin: 0.4em 0 1.2em 0; }
 .wargame-aar .multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(24em, 1fr)); gap: 0.4em 1.2em; }
 .wargame-aar .multiples .chart { margin: 0.2em 0; min-width: 0; }
 .wargame-aar caption { caption-side: top; text-align: left; padding: 0.2em 0; }
-.wargame-aar .small { font-size: 0.85em; color: #444; }
+.wargame-aar .small { font-size: 0.85em; color: $smalltext; }
 .wargame-aar .verdict { font-weight: 700; white-space: nowrap; }
-.wargame-aar .verdict.met { color: #0072B2; }
-.wargame-aar .verdict.not-met { color: #D55E00; }
-.wargame-aar .verdict.no-par { color: #555555; }
-.wargame-aar .changed { font-size: 0.78em; font-weight: 700; color: #ffffff; background: #0072B2; border-radius: 3px; padding: 0 4px; margin-left: 4px; }
-.wargame-aar .lesson-critical { color: #D55E00; }
-.wargame-aar .lesson-warning { color: #8a5a00; }
+.wargame-aar .verdict.met { color: $blue; }
+.wargame-aar .verdict.not-met { color: $vermilliontext; }
+.wargame-aar .verdict.no-par { color: $grey; }
+.wargame-aar .changed { font-size: 0.78em; font-weight: 700; color: $page; background: $blue; border-radius: 3px; padding: 0 4px; margin-left: 4px; }
+.wargame-aar .lesson-critical { color: $vermilliontext; }
+.wargame-aar .lesson-warning { color: $warning; }
 .wargame-aar ul.tight { margin: 0.1em 0; padding-left: 1.2em; }
 .wargame-aar table.timeline td { min-width: 12em; }
 .wargame-aar table.timeline td.turn { min-width: 0; font-weight: 700; font-size: 1.1em; white-space: nowrap; }
-.wargame-aar .notice { font-size: 1.1em; border: 2px solid #E69F00; background: #fff8e8; padding: 0.8em 1em; }
+.wargame-aar .notice { font-size: 1.1em; border: 2px solid $orange; background: $notice; padding: 0.8em 1em; }
 @media print { .wargame-aar h2 { break-after: avoid; } .wargame-aar .chart { break-inside: avoid; } }
-"""
+""").substitute(
+    blue=palette.BLUE, vermillion=palette.VERMILLION, orange=palette.ORANGE, grey=palette.GUIDE_GREY, rule=palette.RULE_GREY,
+    warning=palette.WARNING_TEXT, text=palette.TEXT, page=palette.PAGE, header=palette.HEADER_FILL,
+    summary=palette.SUMMARY_FILL, notice=palette.NOTICE_FILL, smalltext=palette.SMALL_PRINT,
+    vermilliontext=palette.VERMILLION_TEXT,
+)
 
 
 # --- numbers in words ----------------------------------------------------------------------
@@ -70,16 +79,19 @@ main.wargame-aar { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em 1.5em
 
 def show(value: float, unit: str) -> str:
     """A figure as a student reads it, by its unit."""
-    if not math.isfinite(value):
-        return "–"
     if unit == "USD":
         return money(value)
     if unit == "%":
-        return f"{value:.1f}%"
+        return fmt.percent_of(value)
     if unit == "ratio":
-        return f"{value:.1f} : 1"
-    number = units(round(value, 2))
-    return f"{number} {unit}".strip()
+        return fmt.ratio(value)
+    if unit == "turns":
+        return fmt.turns(value)
+    if unit == "people":
+        return fmt.people(value)
+    if not unit or not math.isfinite(value):
+        return fmt.number(value)
+    return fmt.count(value, unit.removesuffix("s"), unit)
 
 
 def verdict(figure: Figure) -> str:
@@ -117,12 +129,12 @@ def _target_set(scenario, target: str) -> str:
 
 def heading(game_facts: dict, scenario) -> str:
     played, turns = game_facts["turns_played"], scenario.turns
-    status = "the game is over" if played >= turns else f"in progress: this report covers the {played} turns played so far"
+    status = "the game is over" if played >= turns else f"in progress: this report covers the {fmt.count(played, 'turn')} played so far"
     facts = [
         ("Scenario", f"{escape(scenario.title)} <span class='small'>({escape(scenario.name)}, version {escape(scenario.version)})</span>"),
         ("Seed", escape(str(game_facts["seed"]))),
         ("Mode", f"{escape(game_facts['mode'])} <span class='small'>({escape(MODES.get(game_facts['mode'], ''))})</span>"),
-        ("Turns played", f"{played} of {turns} ({scenario.turn_length_days} days each); {escape(status)}"),
+        ("Turns played", f"{played} of {turns} ({fmt.days(scenario.turn_length_days)} each); {escape(status)}"),
     ]
     rows = "".join(f"<dt>{escape(label)}</dt><dd>{value}</dd>" for label, value in facts)
     objectives = "".join(f"<li>{escape(text)}</li>" for text in scenario.learning_objectives)
@@ -147,7 +159,7 @@ def full_account_words(history: pd.DataFrame) -> str:
     if kept < 50:
         words += (
             f" This is a defeat: most of what the raids aimed at was destroyed, and every dollar the adversary "
-            f"spent cost you ${full:,.0f}."
+            f"spent cost you {money(full)}."
         )
     return words
 
@@ -189,16 +201,17 @@ def runway_section(history: pd.DataFrame, scenario) -> str:
     rows = []
     sentences = []
     for _, row in table.iterrows():
-        runway = runway_words(row["runway_turns"])
+        runway = row["runway_turns"]
+        runway_words = fmt.turns(0 if row["stock_units"] <= 0 else runway)
         rows.append(
             f"<tr><th scope='row'>{escape(row['name'])}</th>"
-            f"<td class='number'>{escape(units(round(row['stock_units'], 2)))}</td>"
-            f"<td class='number'>{escape(units(round(row['used_units'], 2)))}</td>"
-            f"<td class='number'>{row['used_pct_of_start_and_delivered']:.0f}%</td>"
-            f"<td class='number'>{escape(units(round(row['burn_units_per_turn'], 2)))}</td>"
-            f"<td>{escape(runway)}</td></tr>"
+            f"<td class='number'>{escape(number(row['stock_units']))}</td>"
+            f"<td class='number'>{escape(number(row['used_units']))}</td>"
+            f"<td class='number'>{fmt.percent_of(row['used_pct_of_start_and_delivered'])}</td>"
+            f"<td class='number'>{escape(number(row['burn_units_per_turn']))}</td>"
+            f"<td>{escape(runway_words)}</td></tr>"
         )
-        sentences.append(f"{row['name']}: {units(round(row['stock_units'], 2))} left ({runway})")
+        sentences.append(f"{row['name']}: {number(row['stock_units'])} left ({runway_words})")
     return (
         "<h3>Stock runway at the end</h3>"
         f"<p class='summary'>{escape('; '.join(sentences))}.</p>"
@@ -212,7 +225,7 @@ def runway_section(history: pd.DataFrame, scenario) -> str:
 
 
 def _amounts(scenario, amounts: dict) -> str:
-    parts = [f"{_name(scenario, item)} {units(round(float(n), 2))}" for item, n in amounts.items() if n]
+    parts = [f"{_name(scenario, item)} {number(float(n))}" for item, n in amounts.items() if n]
     return ", ".join(parts) if parts else "none"
 
 
@@ -221,11 +234,11 @@ def decisions(orders: Orders, scenario) -> list[tuple[str, str]]:
     doctrine = []
     for threat, layers in orders.doctrine.items():
         fired = ", then ".join(
-            f"{_name(scenario, layer.item)}" + (f" \u00d7{layer.shots} shots" if layer.shots > 1 else "") for layer in layers
+            f"{_name(scenario, layer.item)}" + (f" \u00d7{fmt.count(layer.shots, 'shot')}" if layer.shots > 1 else "") for layer in layers
         )
         doctrine.append(f"{_threat(scenario, threat)}: {fired or 'nothing fired'}")
     strikes = [
-        f"{_name(scenario, item)} at {_target_set(scenario, target)} {units(round(float(n), 2))}"
+        f"{_name(scenario, item)} at {_target_set(scenario, target)} {number(float(n))}"
         for item, plan in orders.strikes.items()
         for target, n in plan.items()
         if n
@@ -244,7 +257,7 @@ def decisions(orders: Orders, scenario) -> list[tuple[str, str]]:
         ("Strikes", ", ".join(strikes) or "none"),
         ("Autonomy", levels[orders.autonomy].name if orders.autonomy in levels else orders.autonomy),
         ("Development cycle", cycles[orders.adaptation].name if orders.adaptation in cycles else orders.adaptation),
-        ("Operators trained", units(round(float(orders.train_operators or 0), 2)) if orders.train_operators else "none"),
+        ("Operators trained", number(float(orders.train_operators or 0)) if orders.train_operators else "none"),
     ]
     return rows
 
@@ -254,14 +267,14 @@ def consequences(report) -> list[str]:
     m = report.metrics
     lines = [f"{label}: {fmt(m[key])}" for key, label, fmt in report.KEY_FIGURES if key in m]
     if m.get("civilian_harm_people", 0) > 0:
-        lines.append(f"Civilians harmed: {units(round(m['civilian_harm_people'], 2))}")
+        lines.append(f"Civilians harmed: {fmt.people(m['civilian_harm_people'])}")
     if m.get("strike_sorties_units", 0) > 0:
         lines.append(
-            f"Strikes: {units(round(m['strike_sorties_units'], 2))} sorties, {units(round(m.get('strike_hits_units', 0), 2))} hits, "
+            f"Strikes: {fmt.count(m['strike_sorties_units'], 'sortie')}, {fmt.count(m.get('strike_hits_units', 0), 'hit')}, "
             f"{money(m.get('strike_value_destroyed_usd', 0))} destroyed for {money(m.get('strike_cost_usd', 0))}"
         )
     if m.get("incidents_count", 0) > 0:
-        lines.append(f"Misidentification incidents: {units(round(m['incidents_count'], 2))} ({money(m.get('incident_cost_usd', 0))})")
+        lines.append(f"Misidentification incidents: {fmt.number(m['incidents_count'])} ({money(m.get('incident_cost_usd', 0))})")
     if m.get("countermeasures_fielded_count", 0) > 0:
         lines.append("The adversary fielded a countermeasure")
     return lines
@@ -354,16 +367,16 @@ def sources_section(scenario) -> str:
 
     for threat in scenario.adversary.threats.values():
         add(f"{threat.name}: unit cost", threat.unit_cost_usd, money)
-        add(f"{threat.name}: launches per turn", threat.launches_per_turn, lambda v: units(round(v, 2)))
+        add(f"{threat.name}: launches per turn", threat.launches_per_turn, fmt.number)
     for item in scenario.catalogue.values():
         add(f"{item.name}: unit cost", item.unit_cost_usd, money)
         for threat_id, pk in item.pk.items():
-            add(f"{item.name}: pk against {_threat(scenario, threat_id)}", pk, lambda v: f"{v:.0%}")
+            add(f"{item.name}: pk against {_threat(scenario, threat_id)}", pk, fmt.percent)
     for level in scenario.autonomy.levels.values():
-        add(f"{level.name}: hit rate", level.p_hit, lambda v: f"{v:.0%}")
+        add(f"{level.name}: hit rate", level.p_hit, fmt.percent)
     benchmark = scenario.demand_benchmark
     if benchmark is not None:
-        add(f"Demand benchmark: {benchmark.label}", benchmark.units_per_year, lambda v: f"{units(round(v))} a year")
+        add(f"Demand benchmark: {benchmark.label}", benchmark.units_per_year, lambda v: f"{fmt.number(v)} a year")
     notes = [text for text in (scenario.budget.source,) if text]
     extra = f"<p class='small'>Budget: {escape(notes[0])}</p>" if notes else ""
     return (

@@ -13,10 +13,14 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
-_SMALL = "font-size:85%;color:#555"
-_CONTESTED = "font-size:80%;color:#a33;font-weight:bold"
+from .. import format as fmt
+from ..format import money, number, percent
+from ..palette import CONTESTED_RED, GUIDE_GREY, RULE_GREY
+
+_SMALL = f"font-size:85%;color:{GUIDE_GREY}"
+_CONTESTED = f"font-size:80%;color:{CONTESTED_RED};font-weight:bold"
 _TABLE = "border-collapse:collapse;font-size:90%;margin:0.3em 0 0.8em 0"
-_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
+_CELL = f"padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid {RULE_GREY}"
 
 
 def scenario_html(scenario: Any) -> str:
@@ -34,7 +38,7 @@ def scenario_html(scenario: Any) -> str:
     return '<div class="wargame-scenario" style="max-width:70em">' + "".join(sections) + "</div>"
 
 
-# --- formatting numbers ----------------------------------------------------------------------
+# --- formatting numbers (``wargame.format``) ------------------------------------------------
 
 
 def per_turn_words(turn_length_days: int) -> str:
@@ -46,34 +50,12 @@ def fire_limit_words(limit: float | None, turn_length_days: int) -> str:
     """An interceptor's fire limit as a student reads it: 'at most 300 engagements a month'."""
     if limit is None or limit == float("inf"):
         return "no fire limit"
-    return f"at most {quantity(limit)} engagements {per_turn_words(turn_length_days)}"
-
-
-def money(amount: float) -> str:
-    """``4_000_000`` -> ``$4M``, ``3_500`` -> ``$3,500``, ``2.5e9`` -> ``$2.5bn``."""
-    size = abs(amount)
-    if size >= 1e9:
-        return f"${amount / 1e9:.3g}bn"
-    if size >= 1e6:
-        return f"${amount / 1e6:.3g}M"
-    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
-
-
-def percent(fraction: float) -> str:
-    """``0.68`` -> ``68%``, ``0.002`` -> ``0.2%``."""
-    return f"{fraction * 100:.3g}%"
-
-
-def quantity(count: float) -> str:
-    """``500`` -> ``500``, ``1_000_000`` -> ``1,000,000``, ``2.5`` -> ``2.5``."""
-    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.3g}"
+    return f"at most {number(limit)} engagements {per_turn_words(turn_length_days)}"
 
 
 def days_and_turns(days: int, turn_length_days: int) -> str:
     """``720`` days with 30-day turns -> ``720 days (24 turns)``."""
-    turns = days / turn_length_days
-    count = f"{turns:g} turn{'s' if turns != 1 else ''}"
-    return f"{days} days ({count})"
+    return f"{fmt.days(days)} ({fmt.turns(days / turn_length_days)})"
 
 
 def words(identifier: str) -> str:
@@ -125,7 +107,8 @@ def _section(title: str, body: str) -> str:
 
 
 def _name_and_id(name: str, identifier: str) -> str:
-    return f"{escape(name)}<br>{_small(identifier)}"
+    """A name as students read it; its id (what the YAML file and orders use) on hover."""
+    return f'<span title="id: {escape(identifier)}">{escape(name)}</span>'
 
 
 # --- the sections ----------------------------------------------------------------------------
@@ -133,7 +116,7 @@ def _name_and_id(name: str, identifier: str) -> str:
 
 def _heading(scenario: Any) -> str:
     facts = [
-        f"{scenario.turns} turn{'s' if scenario.turns != 1 else ''} of {scenario.turn_length_days} days",
+        f"{fmt.count(scenario.turns, 'turn')} of {fmt.days(scenario.turn_length_days)}",
         f"scenario {scenario.name!r}, version {scenario.version}",
         f"by {scenario.author}",
     ]
@@ -187,9 +170,9 @@ def _catalogue(scenario: Any) -> str:
                 escape(words(item.role)),
                 sourced_figure(item.unit_cost_usd),
                 *pks,
-                escape(quantity(item.stock_units)),
+                escape(number(item.stock_units)),
                 escape(fire_limit_words(item.fire_capacity_per_turn, scenario.turn_length_days) if item.pk else "—"),
-                escape(quantity(item.capacity_units_per_turn)),
+                escape(number(item.capacity_units_per_turn)),
                 escape(days_and_turns(item.capacity_lead_time_days, scenario.turn_length_days)),
             ]
         )
@@ -208,8 +191,8 @@ def _threats(scenario: Any) -> str:
             [
                 _name_and_id(threat.name, threat_id),
                 sourced_figure(threat.unit_cost_usd),
-                sourced_figure(threat.launches_per_turn, show=quantity),
-                escape(f"{threat.growth_per_turn:+.0%}"),
+                sourced_figure(threat.launches_per_turn, show=number),
+                escape(fmt.signed_percent(threat.growth_per_turn)),
                 escape(percent(threat.decoy_share)),
                 escape(shares),
             ]

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import format as fmt
+
 Path = tuple  # a field path: keys and list indices from the top of the file
 
 _MAX_VALUE_CHARS = 60
@@ -74,9 +76,9 @@ class ScenarioError(ValueError):
         self.problems = found[:MAX_LISTED]
         if self.count > MAX_LISTED:
             more = self.count - MAX_LISTED
-            note = f"and {more:,} more problem{'s' if more != 1 else ''} not listed: fix these first, then validate again"
+            note = f"and {fmt.count(more, 'more problem')} not listed: fix these first, then validate again"
             self.problems.append(Problem(found[MAX_LISTED].file, 0, (), MISSING, note))
-        heading = f"{self.count:,} problem{'s' if self.count != 1 else ''} in the scenario:"
+        heading = f"{fmt.count(self.count, 'problem')} in the scenario:"
         super().__init__("\n".join([heading, *map(str, self.problems)]))
 
     def _render_traceback_(self) -> list[str]:

@@ -1,7 +1,8 @@
 """The dashboard a student plays with in a notebook: ``play("tutorial")``.
 
 ``play`` loads BokehJS inline into the page (there is no CDN in class), so a notebook needs no
-other set-up line than ``from wargame.ui import play``.
+other set-up line than ``from wargame.ui import play``. BokehJS is about 8 MB: it is sent once
+to each page connected to the kernel, not with every ``play()`` (see ``load_bokehjs``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,41 @@ from .dashboard import Dashboard
 
 __all__ = ["Dashboard", "play", "load_bokehjs"]
 
+# The front-end connections (pages) this kernel has sent BokehJS to, by their session id.
+_BOKEHJS_SENT_TO: set[str] = set()
 
-def load_bokehjs() -> None:
-    """Load BokehJS into the notebook page, inline. Safe to call again (each call loads it anew,
-    so a page reloaded with a running kernel still gets it)."""
+
+def frontend_session() -> str:
+    """The id of the front-end connection that asked for the code now running ("" outside a
+    kernel). JupyterLab gives each page's connection to a kernel its own id: a page reloaded
+    while the kernel runs on connects anew, with a new id, and has lost BokehJS with its page."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else None
+    except Exception:  # no IPython, or a kernel without parent messages: treat as one page
+        return ""
+    return str(((parent or {}).get("header") or {}).get("session", ""))
+
+
+def load_bokehjs(force: bool = False) -> bool:
+    """Load BokehJS into the notebook page, inline, unless this page already has it from this
+    kernel; ``force`` sends it again. Returns whether it was sent.
+
+    Once per kernel and page: a second dashboard or chart in the same notebook reuses it, a
+    new kernel (restart, a Voilà page) sends it again, and so does a page that reconnects to a
+    running kernel after a reload (its connection has a new session id).
+    """
     import bokeh.io
     import bokeh.resources
 
+    session = frontend_session()
+    if session in _BOKEHJS_SENT_TO and not force:
+        return False
     bokeh.io.output_notebook(bokeh.resources.INLINE, hide_banner=True)
+    _BOKEHJS_SENT_TO.add(session)
+    return True
 
 
 def play(scenario_or_game="tutorial", seed: int = 0, mode: str = "stochastic", forecast_runs: int = 500) -> Dashboard:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..format import count, days, money, number, percent
 from ..orders import Orders
 from ..scenario.display import fire_limit_words
+from ..palette import BORDER_GREY
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
 from .policy import AutonomyPicker, CyclePicker, TrainingBox
-from .text import escape, money, sourced, sourced_note, units, whole
+from .text import escape, sourced, sourced_note, whole
 from .timing import lead_turns, usable_from
 
 ROLE_NAMES = {
@@ -56,7 +58,7 @@ class ItemOrders:
         self.capacity = whole_box(
             f"Add capacity for {spec.name}",
             f"Units per turn of new domestic production capacity for {spec.name}: paid now, "
-            f"producing after a lead time of {spec.capacity_lead_time_days} days.",
+            f"producing after a lead time of {days(spec.capacity_lead_time_days)}.",
         )
         self.capacity_note = widgets.HTML()
         rows = [self.heading, self.status, self.production, self.production_note, self.capacity, self.capacity_note]
@@ -65,7 +67,7 @@ class ItemOrders:
             self.imports = whole_box(
                 f"Import {spec.name}",
                 f"Units of {spec.name} bought abroad: at most what the market offers this turn; "
-                f"{spec.imports.price_premium:.0%} price premium; delivered after {spec.imports.delay_days} days."
+                f"{percent(spec.imports.price_premium)} price premium; delivered after {days(spec.imports.delay_days)}."
                 + (f" {spec.imports.source}" if spec.imports.source else ""),
             )
             self.imports_note = widgets.HTML()
@@ -75,12 +77,12 @@ class ItemOrders:
             self.joint = whole_box(
                 f"Joint capacity for {spec.name} with {joint.partner}",
                 f"Units per turn of capacity built with {joint.partner}: a line costs {joint.capacity_cost_factor:g}x "
-                f"a domestic one, produces after {joint.lead_time_days} days, and builds units for "
+                f"a domestic one, produces after {days(joint.lead_time_days)}, and builds units for "
                 f"{joint.unit_cost_factor:g}x the unit cost." + (f" {joint.source}" if joint.source else ""),
             )
             self.joint_note = widgets.HTML()
             rows += [self.joint, self.joint_note]
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ccc", padding="4px", margin="2px"))
+        self.widget = widgets.VBox(rows, layout=widgets.Layout(border=f"1px solid {BORDER_GREY}", padding="4px", margin="2px"))
 
     def inputs(self) -> list:
         return [box for box in (self.production, self.capacity, self.imports, self.joint) if box is not None]
@@ -90,8 +92,8 @@ class ItemOrders:
         days = self.scenario.turn_length_days
         capacity = view.capacity_units_per_turn[item]
         self.status.value = (
-            f"On hand {units(view.stock_units[item])}; capacity {units(round(capacity, 2))} a turn; "
-            f"on order {units(view.on_order_units[item])}."
+            f"On hand {number(view.stock_units[item])}; capacity {count(capacity, 'unit')} a turn; "
+            f"on order {number(view.on_order_units[item])}."
         )
         set_limit(self.production, whole(capacity), disable_at_zero=True)
         self.production_note.value = (
@@ -108,8 +110,8 @@ class ItemOrders:
             set_limit(self.imports, whole(available))
             delay = lead_turns(spec.imports.delay_days, days)
             self.imports_note.value = (
-                f"<small>The market offers {units(available)} this turn at "
-                f"{money(unit_price(game, imports={item: 1}))} each (unit cost +{spec.imports.price_premium:.0%}); "
+                f"<small>The market offers {number(available)} this turn at "
+                f"{money(unit_price(game, imports={item: 1}))} each (unit cost +{percent(spec.imports.price_premium)}); "
                 f"delivery {usable_from(turn, delay, turns)}.</small>"
             )
         if self.joint is not None:

@@ -13,10 +13,11 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..batch import forecast
+from ..format import count, duration, money, number, ratio
 from ..game import Game, GameOver, SaveFileError
-from ..orders import OrdersError, fire_limit_notes, money, orders_to_arrays
+from ..orders import OrdersError, fire_limit_notes, orders_to_arrays
 from .controls import OrderControls
-from .panels import CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
+from .panels import DASHBOARD_CSS, CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
 from .plots import ForecastPanel, PlotPanel
 
 FORECAST_RUNS = 500
@@ -31,6 +32,7 @@ class Dashboard(widgets.VBox):
 
     def __init__(self, game: Game, forecast_runs: int = FORECAST_RUNS, **kwargs):
         super().__init__(**kwargs)
+        self.add_class("wargame-dashboard")
         self.game = game
         self.forecast_runs = int(forecast_runs)
         self.after_action = None
@@ -98,6 +100,7 @@ class Dashboard(widgets.VBox):
             _section("Save and load"),
             self.files.widget,
             self.report_output,
+            widgets.HTML(DASHBOARD_CSS, layout=widgets.Layout(display="none")),
         ]
 
     # --- showing the game ----------------------------------------------------------------------
@@ -170,9 +173,9 @@ class Dashboard(widgets.VBox):
         m = report.metrics
         notes = " ".join(self.game.order_notes)
         self.status.say(
-            f"Turn {report.turn} played: {m.get('downed_units', 0):,.1f} downed, {m.get('leaked_units', 0):,.1f} got through. "
+            f"Turn {report.turn} played: {number(m.get('downed_units', 0))} downed, {number(m.get('leaked_units', 0))} got through. "
             f"Full account: the raid cost you {money(m.get('defender_cost_usd', 0))} (interceptors plus damage), "
-            f"{m.get('full_exchange_ratio', 0):.1f} : 1 of its cost; interceptors alone {m.get('cost_exchange_ratio', 0):.1f} : 1. "
+            f"{ratio(m.get('full_exchange_ratio', 0))} of its cost; interceptors alone {ratio(m.get('cost_exchange_ratio', 0))}. "
             "Its report and lessons are below." + (f" {notes}" if notes else "")
         )
 
@@ -205,7 +208,7 @@ class Dashboard(widgets.VBox):
             self.forecast_button.description = label
             self.forecast_button.disabled = bool(self.problems.problems) or self.game.is_over
         self.fan.show(result)
-        self.status.say(f"Forecast ready: {result.runs} futures in {result.seconds:.2f} s.")
+        self.status.say(f"Forecast ready: {count(result.runs, 'future')} in {duration(result.seconds)}.")
 
     def _path(self) -> Path | None:
         name = self.files.filename.value.strip()
@@ -223,7 +226,7 @@ class Dashboard(widgets.VBox):
         except OSError as error:
             self.files.say(f"Could not save to {path}: {error.strerror or error}.", error=True)
             return
-        self.files.say(f"Saved {len(self.game.reports)} turns of orders to {written}.")
+        self.files.say(f"Saved {count(len(self.game.reports), 'turn')} of orders to {written}.")
 
     def _load(self, _button=None) -> None:
         path = self._path()
@@ -238,7 +241,7 @@ class Dashboard(widgets.VBox):
             self.files.say(f"Could not read {path}: {error.strerror or error}.", error=True)
             return
         self.set_game(game)
-        self.files.say(f"Loaded {path}: {game.scenario.title}, {len(game.reports)} turns played, seed {game.seed}, {game.mode} mode.")
+        self.files.say(f"Loaded {path}: {game.scenario.title}, {count(len(game.reports), 'turn')} played, seed {game.seed}, {game.mode} mode.")
 
     def _save_report(self, _button=None) -> None:
         path = self._path()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..orders import Layer
+from ..format import count, minutes, money, number, percent
 from ..scenario.display import fire_limit_words
 from .inputs import put, set_limit, whole_box
-from .text import LABEL_STYLE, escape, money, sourced, units, whole
+from .text import LABEL_STYLE, escape, sourced, whole
 
 NO_LAYER = ""
 
@@ -73,7 +74,7 @@ class ThreatDoctrine:
         pk = spec.pk[self.threat]
         contested = ", contested" if pk.contested else ""
         limit = fire_limit_words(spec.fire_capacity_per_turn, self.scenario.turn_length_days)
-        return f"{spec.name} (pk {float(pk.value):.2f}{contested}; {money(float(spec.unit_cost_usd.value))} a shot; {limit})"
+        return f"{spec.name} (pk {percent(pk.value)}{contested}; {money(float(spec.unit_cost_usd.value))} a shot; {limit})"
 
     def _chosen(self, item: str, shots: widgets.BoundedIntText) -> None:
         if item and item in self.scenario.catalogue:
@@ -97,16 +98,16 @@ class ThreatDoctrine:
         layers = [_layer_item(layer) for layer in layers]
         if len(layers) > len(self.slots):
             raise ValueError(
-                f"Doctrine against {self.name}: {len(layers)} layers, but only {len(self.slots)} types can engage it."
+                f"Doctrine against {self.name}: {count(len(layers), 'layer')}, but only {count(len(self.slots), 'type')} can engage it."
             )
         for k, (choice, shots) in enumerate(self.slots):
-            item, count = layers[k] if k < len(layers) else (NO_LAYER, 1)
+            item, shots_each = layers[k] if k < len(layers) else (NO_LAYER, 1)
             if item not in [value for _, value in choice.options]:
                 # a type that cannot engage this class: show it, flagged, for the engine to refuse
                 name = self.scenario.catalogue[item].name if item in self.scenario.catalogue else item
                 choice.options = list(choice.options) + [(f"{name} (cannot engage this threat)", item)]
             choice.value = item
-            put(shots, count)
+            put(shots, shots_each)
             self._chosen(item, shots)
 
 
@@ -154,15 +155,15 @@ class StrikePlan:
             for g in reach:
                 target = sets[g]
                 dwell = (
-                    f" Time-sensitive: it stays put about {target.dwell_minutes:g} minutes, so a slow kill chain misses it."
+                    f" Time-sensitive: it stays put about {minutes(target.dwell_minutes)}, so a slow kill chain misses it."
                     if target.dwell_minutes
                     else ""
                 )
                 box = whole_box(
                     f"{spec.name} at {target.name}",
                     f"Sorties of {spec.name} at {target.name}: each hit is worth {money(float(target.value_usd_per_hit.value))} "
-                    f"and removes {target.capacity_loss_per_hit:.1%} of the adversary's launch capacity "
-                    f"(recovering {target.recovery_per_turn:.0%} a turn).{dwell}",
+                    f"and removes {percent(target.capacity_loss_per_hit)} of the adversary's launch capacity "
+                    f"(recovering {percent(target.recovery_per_turn)} a turn).{dwell}",
                 )
                 self.boxes[(item, g)] = box
                 boxes.append(box)
@@ -195,7 +196,7 @@ class StrikePlan:
     def refresh(self, view) -> None:
         for item, note in self.notes.items():
             on_hand = view.stock_units[item]
-            note.value = f"<small>On hand: {units(on_hand)}; the sorties of all target sets together cannot exceed it.</small>"
+            note.value = f"<small>On hand: {number(on_hand)}; the sorties of all target sets together cannot exceed it.</small>"
             for (owner, _), box in self.boxes.items():
                 if owner == item:
                     set_limit(box, whole(on_hand))

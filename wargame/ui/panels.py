@@ -10,16 +10,21 @@ import html
 
 import ipywidgets as widgets
 
+from ..format import count, days, money, number, percent
+from ..palette import GREEN_TEXT, OKABE_ITO, VERMILLION_TEXT
 from ..scenario.display import event_heading
-from .text import LABEL_STYLE, escape, money, percent, table, units
+from .text import LABEL_STYLE, escape, table
 
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "sky": "#56B4E9",
-}
+# Okabe-Ito's vermillion and green are too light for text on white (3.9:1 and 3.4:1; WCAG AA
+# asks 4.5:1 of normal text): words take darker shades of the same hues, bars and borders keep
+# the palette's.
+TEXT_COLOURS = {"warning": VERMILLION_TEXT, "good": GREEN_TEXT}
+
+# Styles the widgets' own settings cannot reach, scoped to the dashboard: the unselected tab
+# labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour.
+DASHBOARD_CSS = """<style>
+.wargame-dashboard .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87)); }
+</style>"""
 
 
 class Header:
@@ -42,7 +47,7 @@ class Header:
         estimate = table(
             ["threat class", "expected next raid (units)", "cost to the adversary, each"],
             [
-                [escape(threats[t].name), f"{low:,.0f} to {high:,.0f}", money(float(threats[t].unit_cost_usd.value))]
+                [escape(threats[t].name), f"{number(round(low))} to {number(round(high))}", money(float(threats[t].unit_cost_usd.value))]
                 for t, (low, high) in view.raid_estimate_units.items()
             ],
             caption="Intelligence estimate of this turn's raid",
@@ -50,13 +55,13 @@ class Header:
         narrative = scenario.narrative.get(view.turn)
         story = f"<blockquote style='margin:4px 0 4px 8px'>{escape(narrative)}</blockquote>" if narrative else ""
         lines = [
-            f"<b>Turn {view.turn} of {view.turns}</b> ({scenario.turn_length_days} days a turn)",
+            f"<b>Turn {view.turn} of {view.turns}</b> ({days(scenario.turn_length_days)} a turn)",
             f"Money available: <b>{money(view.money_usd)}</b> (income {money(view.income_usd_per_turn)} a turn)",
-            f"Operators: {units(view.operators)}; enemy jamming: {percent(view.jamming_intensity)} of full",
+            f"Operators: {number(view.operators)}; enemy jamming: {percent(view.jamming_intensity)} of full",
         ]
         if view.countermeasures:
             names = [scenario.catalogue[i].name if i in scenario.catalogue else i for i in view.countermeasures]
-            lines.append(f"<span style='color:{OKABE_ITO['vermillion']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
+            lines.append(f"<span style='color:{TEXT_COLOURS['warning']}'>Countermeasure active against: {escape(', '.join(names))}</span>")
         lines += [escape(line) for line in dates_at_risk(game)]
         self.widget.value = title + "<br>".join(lines) + story + estimate
 
@@ -108,7 +113,7 @@ class CostMeter:
         self.bar.style.bar_color = OKABE_ITO["vermillion"] if over else OKABE_ITO["blue"]
         parts = ", ".join(f"{category} {money(cost)}" for category, cost in costs.items() if cost)
         verdict = (
-            f"<b style='color:{OKABE_ITO['vermillion']}'>over budget</b>"
+            f"<b style='color:{TEXT_COLOURS['warning']}'>over budget</b>"
             if over
             else f"{money(money_available - self.total)} left"
         )
@@ -134,7 +139,7 @@ class ProblemsPanel:
             else ""
         )
         if not problems:
-            self.widget.value = f"<span style='color:{OKABE_ITO['green']}'>&#10003; These orders can be played.</span>" + noted
+            self.widget.value = f"<span style='color:{TEXT_COLOURS['good']}'>&#10003; These orders can be played.</span>" + noted
             return
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         self.widget.value = (
@@ -154,7 +159,7 @@ class LessonsPanel:
             self.widget.value = "<i>Lessons appear here after each turn.</i>"
             return
         lessons = getattr(report, "lessons", [])
-        intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({len(lessons)} lessons)</h4>"
+        intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({count(len(lessons), 'lesson')})</h4>"
         self.widget.value = intro + report._repr_html_()
 
 
@@ -166,7 +171,7 @@ class Status:
         self.text = ""
 
     def say(self, text: str, error: bool = False) -> None:
-        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        colour = TEXT_COLOURS["warning"] if error else "inherit"
         role = "alert" if error else "status"
         self.text = text
         self.widget.value = f"<span role='{role}' style='color:{colour}'>{html.escape(text)}</span>"
@@ -195,5 +200,5 @@ class FilesPanel:
         self.widget = widgets.VBox([widgets.HBox([self.filename, self.save, self.load, self.save_report]), self.message])
 
     def say(self, text: str, error: bool = False) -> None:
-        colour = OKABE_ITO["vermillion"] if error else "inherit"
+        colour = TEXT_COLOURS["warning"] if error else "inherit"
         self.message.value = f"<span role='{'alert' if error else 'status'}' style='color:{colour}'>{html.escape(text)}</span>"

@@ -14,8 +14,10 @@ from bokeh.plotting import figure
 from jupyter_bokeh.widgets import BokehModel
 
 from .. import charts
-from ..lessons.metrics import runway_words, stockpile_table
-from .text import escape, money, units
+from ..format import duration, money, number, turns
+from ..lessons.metrics import stockpile_table
+from ..palette import SERIES
+from .text import escape
 
 FAN_QUANTILES = ("5%", "25%", "50%", "75%", "95%")
 FAN_COLUMNS = ("turn", "q05", "q25", "q50", "q75", "q95")
@@ -63,8 +65,8 @@ def _runway_text(history, scenario) -> str:
     rows = stockpile_table(history, scenario)
     parts = []
     for _, row in rows.iterrows():
-        when = runway_words(row["runway_turns"])
-        parts.append(f"{escape(row['name'])}: {units(round(row['stock_units'], 2))} left, runway {when}")
+        runway = row["runway_turns"]
+        parts.append(f"{escape(row['name'])}: {number(row['stock_units'])} left, runway {turns(runway)}")
     return " Runway at last turn's burn: " + "; ".join(parts) + "."
 
 
@@ -116,7 +118,7 @@ def _empty_history():
 
 FAN_METRICS = (
     ("damage_usd", "Cumulative damage", "US dollars", money, "$0.[0]a"),
-    ("leaked_real_units", "Cumulative real threats that got through", "Units", lambda v: units(round(v, 1)), "0,0"),
+    ("leaked_real_units", "Cumulative real threats that got through", "Units", number, "0,0"),
     ("money_end_usd", "Money at the end of each turn", "US dollars", money, "$0.[0]a"),
 )
 
@@ -148,10 +150,10 @@ def fan_figure(source, metric: str, title: str, y_label: str, tick_format: str):
     p.xaxis.ticker.min_interval = 1
     p.xaxis.formatter = NumeralTickFormatter(format="0")
     p.yaxis.formatter = NumeralTickFormatter(format=tick_format)
-    outer = p.varea("turn", "q05", "q95", source=source, fill_color=charts.PALETTE[5], fill_alpha=0.35, name="forecast_5_95")
-    inner = p.varea("turn", "q25", "q75", source=source, fill_color=charts.PALETTE[0], fill_alpha=0.45, name="forecast_25_75")
-    median = p.line("turn", "q50", source=source, line_color=charts.PALETTE[6], line_width=2.5, name="forecast_median")
-    points = p.scatter("turn", "q50", source=source, size=7, color=charts.PALETTE[6], name="forecast_median_points")
+    outer = p.varea("turn", "q05", "q95", source=source, fill_color=SERIES[5], fill_alpha=0.35, name="forecast_5_95")
+    inner = p.varea("turn", "q25", "q75", source=source, fill_color=SERIES[0], fill_alpha=0.45, name="forecast_25_75")
+    median = p.line("turn", "q50", source=source, line_color=SERIES[6], line_width=2.5, name="forecast_median")
+    points = p.scatter("turn", "q50", source=source, size=7, color=SERIES[6], name="forecast_median_points")
     p.add_layout(
         Legend(
             items=[("90% of futures (5–95%)", [outer]), ("Half of futures (25–75%)", [inner]), ("Median", [median, points])],
@@ -216,7 +218,7 @@ class ForecastPanel:
             self.charts[metric].update(data, escape(fan_summary(data, title, fmt)))
         self.about.value = (
             f"{forecast.runs} futures from turn {forecast.first_turn} with the orders on screen held to the end, "
-            f"computed in {forecast.seconds:.2f} s (random draws, whatever the game's mode). Nothing in your game changed."
+            f"computed in {duration(forecast.seconds)} (random draws, whatever the game's mode). Nothing in your game changed."
         )
 
     def clear(self) -> None:

@@ -7,8 +7,10 @@ import ipywidgets as widgets
 from ..orders import Orders
 from ..rules.adaptation import turns_to_patch
 from ..scenario.schema import AUTONOMY_LEVELS
+from ..format import count, days, duration, minutes, money, number, percent, turns
+from ..palette import VERMILLION_TEXT
 from .inputs import put, whole_box
-from .text import LABEL_STYLE, escape, money, percent, sourced, sourced_note, table, units
+from .text import LABEL_STYLE, escape, sourced, sourced_note, table
 from .timing import lead_turns, usable_from
 
 
@@ -74,20 +76,20 @@ class AutonomyPicker:
         for level in self.levels:
             spec = self.autonomy.levels[level]
             operators = (
-                f"1 per {spec.sorties_per_operator:g} sorties" if spec.sorties_per_operator else "none needed"
+                f"1 per {count(spec.sorties_per_operator, 'sortie')}" if spec.sorties_per_operator else "none needed"
             )
             review = (
-                f"{spec.review_window_seconds:g} s" if spec.review_window_seconds is not None else "no human review"
+                duration(spec.review_window_seconds) if spec.review_window_seconds is not None else "no human review"
             )
             note = sourced_note(spec.p_hit)
             rows.append(
                 [
-                    f"<b>{escape(spec.name)}</b>" + (" <b style='color:#D55E00'>prohibited</b>" if level in self.prohibited else ""),
+                    f"<b>{escape(spec.name)}</b>" + (f" <b style='color:{VERMILLION_TEXT}'>prohibited</b>" if level in self.prohibited else ""),
                     escape(spec.description),
                     f"<span title='{escape(note)}'>{escape(sourced(spec.p_hit, percent))}</span>",
                     f"loses {percent(spec.jamming_sensitivity)} at full jamming",
-                    f"{spec.kill_chain_minutes:g} min",
-                    escape(sourced(spec.p_misidentification, lambda v: f"{100 * v:.3g}%")),
+                    minutes(spec.kill_chain_minutes),
+                    escape(sourced(spec.p_misidentification, percent)),
                     operators,
                     review,
                 ]
@@ -121,8 +123,8 @@ class CyclePicker:
 
     def _label(self, cycle: str) -> str:
         spec = self.cycles[cycle]
-        turns = int(turns_to_patch(0.0, spec.patch_days, self.scenario.turn_length_days))
-        return f"{spec.name}: patches in {spec.patch_days} days (~{turns} turns), {money(float(spec.cost_usd_per_turn.value))} a turn"
+        patch = int(turns_to_patch(0.0, spec.patch_days, self.scenario.turn_length_days))
+        return f"{spec.name}: patches in {days(spec.patch_days)} (about {turns(patch)}), {money(float(spec.cost_usd_per_turn.value))} a turn"
 
     def inputs(self) -> list:
         return [self.choice]
@@ -144,7 +146,7 @@ class CyclePicker:
         if active:
             text = f"Adversary countermeasures active against: <b>{escape(', '.join(active))}</b>.{about}"
         elif cm is not None:
-            text = f"No countermeasure active. The adversary adapts from turn {cm.first_turn}, every {cm.interval_turns} turns.{about}"
+            text = f"No countermeasure active. The adversary adapts from turn {cm.first_turn}, every {turns(cm.interval_turns)}.{about}"
         else:
             text = "The adversary does not adapt in this scenario."
         sources = [f"{self.cycles[c].name}: {self.cycles[c].source}" for c in self.cycles if self.cycles[c].source]
@@ -160,7 +162,7 @@ class TrainingBox:
         self.box = whole_box(
             "Operators to train",
             f"Operators fly or supervise strike sorties. Training costs {money(float(training.cost_usd_per_operator.value))} "
-            f"each and takes {training.lead_time_days} days.",
+            f"each and takes {days(training.lead_time_days)}.",
         )
         self.note = widgets.HTML()
         self.widget = widgets.VBox([self.box, self.note])
@@ -178,7 +180,7 @@ class TrainingBox:
         training = self.scenario.training
         lead = lead_turns(training.lead_time_days, self.scenario.turn_length_days)
         self.note.value = (
-            f"<small>You have {units(view.operators)} operators. "
+            f"<small>You have {count(view.operators, 'operator')}. "
             f"{money(game.costs(Orders(train_operators=1))['training'])} each; trained now: "
             f"{usable_from(view.turn, lead, view.turns)}.</small>"
         )

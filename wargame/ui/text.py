@@ -1,6 +1,6 @@
-"""Words and numbers as the dashboard shows them: money, units, sourced figures, small tables.
+"""Words as the dashboard shows them: escaped text, sourced figures, small tables.
 
-Formatting only: every figure shown here was computed by the engine or read from the scenario.
+Numbers are written by ``wargame.format``. Formatting only: every figure shown here was computed by the engine or read from the scenario.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 import math
 
-from ..orders import money, units
+from ..format import money
 
-__all__ = ["money", "units", "escape", "sourced", "sourced_note", "whole", "table", "percent", "LABEL_STYLE"]
+__all__ = ["escape", "sourced", "sourced_note", "whole", "table", "LABEL_STYLE"]
 
 # every label shown in full, never cut to the default description width
 LABEL_STYLE = {"description_width": "initial"}
@@ -23,10 +23,6 @@ def escape(text) -> str:
 def whole(value: float) -> int:
     """The largest whole number of units within ``value`` (capacity 297.03 allows 297)."""
     return int(math.floor(float(value) + 1e-9))
-
-
-def percent(fraction: float) -> str:
-    return f"{100 * float(fraction):.0f}%"
 
 
 def sourced(figure, fmt=money) -> str:
