@@ -54,3 +54,14 @@ def test_simulate_counts_its_turns_on_a_bar_when_bars_are_on(monkeypatch, capsys
     monkeypatch.setenv("WARGAME_PROGRESS", "0")
     wargame.simulate("tutorial", "hold", runs=5, seed=0)
     assert capsys.readouterr().err == ""
+
+
+def test_the_balance_check_counts_its_policies_on_a_bar_when_bars_are_on(monkeypatch, capsys):
+    from wargame.balance import FAMILY, check_scenario
+    from wargame.policies import BUILT_IN
+
+    monkeypatch.setenv("WARGAME_PROGRESS", "1")
+    monkeypatch.setattr(progress_module, "SHOW_AFTER_SECONDS", 0.0)
+    check_scenario("tutorial", runs=2, search_runs=2)
+    shown = capsys.readouterr().err
+    assert "balance tutorial" in shown and f"/{len(BUILT_IN) + len(FAMILY)} " in shown

@@ -28,6 +28,7 @@ import pandas as pd
 from .batch import simulate
 from .lessons.metrics import outcome_table, par_met
 from .policies import BUILT_IN, Strategy, strategy_policy
+from .progress import progress
 from .scenario import Scenario, load_scenario
 
 TRIVIAL = ("hold", "missiles_only")
@@ -144,17 +145,17 @@ def check_scenario(
     ``yardstick`` is the built-in policy searched strategies are measured against.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    rows = {}
-    for name, policy in BUILT_IN.items():
-        figures, passed = _figures(scenario, policy, runs, seed)
-        rows[name] = _summary(figures, passed)
+    rows, searched = {}, {}
+    with progress(total=len(BUILT_IN) + len(FAMILY), desc=f"balance {scenario.name}", unit="policy") as bar:
+        for name, policy in BUILT_IN.items():
+            rows[name] = _summary(*_figures(scenario, policy, runs, seed))
+            bar.update()
+        for strategy in FAMILY:
+            searched[strategy] = _summary(*_figures(scenario, strategy_policy(strategy), search_runs, seed))
+            bar.update()
     policies = pd.DataFrame(rows).T
     policies.index.name = "policy"
     reference = policies.loc[yardstick, "full_exchange_ratio"]
-    searched = {}
-    for strategy in FAMILY:
-        figures, passed = _figures(scenario, strategy_policy(strategy), search_runs, seed)
-        searched[strategy] = _summary(figures, passed)
     search = pd.DataFrame(searched).T
     search["beats_reference_pct"] = 100.0 * (reference - search["full_exchange_ratio"]) / reference if reference > 0 else 0.0
     search = search.sort_values(["full_exchange_ratio", "infrastructure_preserved_pct"], ascending=[True, False], kind="stable")
