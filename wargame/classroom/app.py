@@ -139,12 +139,26 @@ class ClassApp(widgets.VBox):
             f"<p class='wargame-team' style='margin:4px 0'>Team <b>{html.escape(team_game.team)}</b>, "
             f"turn {team_game.turn} of {team_game.scenario.turns}.</p>"
         )
-        self.children = [banner, self.dashboard]
-        team_game.start_heartbeat(self.heartbeat_s, on_beat=self._on_beat)
+        # The browser's timer renews the lease: when the page closes, the ticks stop (the kernel
+        # may run on: Voilà cannot always shut it down, voila-dashboards/voila#1458).
+        self.ticker = widgets.Play(
+            interval=int(self.heartbeat_s * 1000), min=0, max=10**9, repeat=True, playing=True,
+            layout=widgets.Layout(display="none"),
+        )
+        self.ticker.observe(lambda _change: self.beat(), names="value")
+        self.children = [banner, self.dashboard, self.ticker]
         return True
 
-    def _on_beat(self, held: bool, news) -> None:
+    def beat(self) -> None:
+        """One tick of the page: renew the lease and show news that has arrived."""
+        try:
+            held = self.team_game.heartbeat()
+            news = self.team_game.take_news() if held else []
+        except Exception as error:  # a locked moment or a closed store: say so, try at the next tick
+            self.dashboard.status.say(f"The class session could not be reached just now ({type(error).__name__}); retrying.", error=True)
+            return
         if not held:
+            self.ticker.playing = False
             self.dashboard.stop("Another page has taken over this team's game: continue there.")
         elif news:
             self.dashboard.show_news()

@@ -8,7 +8,8 @@
   a known team continues from its last stored turn, replayed from the stored save, so its
   random stream is the same as if nothing had happened.
 - One page holds a team's game at a time: a lease in the store that the page renews
-  (``heartbeat``). A second page gets ``TeamHeld`` with a message saying what to do; it takes
+  (``heartbeat``, called at each tick of a timer in the page's browser, so a closed page stops
+  renewing even when its kernel runs on). A second page gets ``TeamHeld`` with a message saying what to do; it takes
   the game over once the first page is gone (its lease ran out) or when the team confirms
   (``take_over=True``), and the first page is told at its next turn or heartbeat.
 - ``TeamGame.play_turn`` plays the turn and stores the whole game in the same call: if the
@@ -30,7 +31,10 @@ from ..savefile import save_data
 from .store import Store, StoreError
 
 TEAM_NAME_MOST = 30
-LEASE_S = 30.0  # a page that has not renewed its lease for this long is taken to be gone
+# A page renews its lease at every tick of its browser (``HEARTBEAT_S``); one that has not for
+# ``LEASE_S`` is taken to be gone. Browsers slow the timers of a tab left in the background
+# to about once a minute, so the lease outlasts that.
+LEASE_S = 90.0
 HEARTBEAT_S = 5.0
 _ALLOWED = re.compile(r"^[\w .'\-]+$")
 
@@ -86,7 +90,6 @@ class TeamGame:
         self.lease_s = lease_s
         self.lost = False  # another page took the game over
         self._lock = threading.RLock()
-        self._heart: threading.Timer | None = None
         self._seen_events = self._events_in_game()
 
     # --- joining -------------------------------------------------------------------------------
@@ -178,29 +181,6 @@ class TeamGame:
             self.store.claim(self.team, self.holder, self.lease_s)
             return True
 
-    def start_heartbeat(self, every_s: float = HEARTBEAT_S, on_beat=None) -> None:
-        """Renew the lease (and take in news) every ``every_s`` seconds in a background thread."""
-
-        def beat():
-            try:
-                held = self.heartbeat()
-                news = self.take_news() if held else []
-                if on_beat is not None:
-                    on_beat(held, news)
-            except Exception:  # a locked moment or a closed session: try again at the next beat
-                pass
-            if not self.lost:
-                self._schedule(every_s, beat)
-
-        self._schedule(every_s, beat)
-
-    def _schedule(self, every_s: float, beat) -> None:
-        self._heart = threading.Timer(every_s, beat)
-        self._heart.daemon = True
-        self._heart.start()
-
     def leave(self) -> None:
-        """Stop renewing and let go of the team's game (another page may take it at once)."""
-        if self._heart is not None:
-            self._heart.cancel()
+        """Let go of the team's game (another page may take it at once)."""
         self.store.release(self.team, self.holder)
