@@ -4,6 +4,10 @@ The package keeps the names of the former ``wargame/classroom.py`` module, so no
 tests that wrote ``from wargame import classroom`` and ``classroom.compare(...)`` keep working.
 The debrief (loading a folder of save files, comparing and ranking the games) lives in
 ``wargame.classroom.debrief``; see its docstring for what each function does.
+
+The live class session: ``store`` (the session's database), ``session`` (teams joining and
+holding their games), ``app`` (the student app), ``serve`` (Voilà on the app), ``console``
+(the instructor's widgets); ``python -m wargame.classroom serve FOLDER`` starts one (``cli``).
 """
 
 from __future__ import annotations
@@ -26,12 +30,12 @@ from .debrief import (
     figure_directions,
     game_outcome,
     load_session,
-    main,
     make_example_session,
     rank,
     rank_policies,
     run_outcomes,
 )
+from .cli import main
 
 
 def __getattr__(name: str):

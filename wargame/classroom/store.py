@@ -20,6 +20,8 @@ session an older kit wrote, and an older kit refuses a newer session with a clea
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -77,6 +79,7 @@ session_table = Table(
     Column("status", String, nullable=False),
     Column("created_at", String, nullable=False),
     Column("closed_at", String),
+    Column("instructor_token_hash", String),  # sha256 of the token printed by serve
 )
 
 teams_table = Table(
@@ -279,6 +282,23 @@ class Store:
                 connection.execute(update(session_table).where(session_table.c.id == 1).values(status="open", closed_at=None))
 
         retried(write)
+
+    def set_instructor_token(self, token: str) -> None:
+        """Keep the instructor token's hash: the console opens the session only with the token."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+
+        def write():
+            with self.engine.begin() as connection:
+                connection.execute(update(session_table).where(session_table.c.id == 1).values(instructor_token_hash=digest))
+
+        retried(write)
+
+    def instructor_token_matches(self, token) -> bool:
+        with self.engine.connect() as connection:
+            stored = connection.execute(select(session_table.c.instructor_token_hash)).scalar_one()
+        if not isinstance(token, str) or stored is None:
+            return False
+        return hmac.compare_digest(stored, hashlib.sha256(token.encode()).hexdigest())
 
     # --- teams ---------------------------------------------------------------------------------
 
