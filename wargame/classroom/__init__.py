@@ -36,6 +36,7 @@ from .debrief import (
     run_outcomes,
 )
 from .cli import main
+from .store import load_stored_session
 
 
 def __getattr__(name: str):

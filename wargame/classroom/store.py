@@ -465,3 +465,23 @@ def stored_games(store: Store, scenario=None) -> Iterable[tuple[str, object]]:
     for team in store.teams():
         if team.name in saves:
             yield team.name, store.game(team.name, scenario)
+
+
+def load_stored_session(folder: str | os.PathLike) -> Session:
+    """The session's games from the store, as ``load_session`` gives a folder's (for the debrief).
+
+    A team whose stored save cannot be replayed is listed in ``problems`` with the reason.
+    """
+    from .debrief import Session
+
+    store = Store.open(folder)
+    games, problems = [], []
+    for team in store.teams():
+        try:
+            game = store.game(team.name)
+        except ValueError as error:
+            problems.append(f"{team.name}: {error}")
+            continue
+        if game is not None:
+            games.append((team.name, game))
+    return Session(games, problems, folder=Path(folder))
