@@ -100,7 +100,8 @@ class ClassApp(widgets.VBox):
         self.store = store
         self.lease_s = lease_s
         self.heartbeat_s = heartbeat_s
-        self.holder = uuid.uuid4().hex  # this page (one kernel per page)
+        # this page (one kernel per page): the kernel's process id, then a random part
+        self.holder = f"{os.getpid()}:{uuid.uuid4().hex}"
         self.team_game: TeamGame | None = None
         self.dashboard: ClassDashboard | None = None
         self.name_box = widgets.Text(placeholder="your team's name", description="Team:")
@@ -120,7 +121,15 @@ class ClassApp(widgets.VBox):
         self.join_box = widgets.VBox(
             [widgets.HTML(intro + notice_html), widgets.HBox([self.name_box, self.join_button, self.take_over_button]), self.message]
         )
-        self.children = [self.join_box]
+        # The browser's timer renews the lease: when the page closes, the ticks stop (the kernel
+        # may run on: Voilà cannot always shut it down, voila-dashboards/voila#1458). It is on the
+        # page from the start because a Play widget starts only when ``playing`` changes while
+        # its view is shown.
+        self.ticker = widgets.Play(
+            interval=int(self.heartbeat_s * 1000), min=0, max=10**9, repeat=True, playing=False,
+            layout=widgets.Layout(display="none"),
+        )
+        self.children = [self.join_box, self.ticker]
 
     def join(self, name: str, take_over: bool = False) -> bool:
         """Join (or take over) the team; on success the dashboard replaces the join box."""
@@ -139,14 +148,9 @@ class ClassApp(widgets.VBox):
             f"<p class='wargame-team' style='margin:4px 0'>Team <b>{html.escape(team_game.team)}</b>, "
             f"turn {team_game.turn} of {team_game.scenario.turns}.</p>"
         )
-        # The browser's timer renews the lease: when the page closes, the ticks stop (the kernel
-        # may run on: Voilà cannot always shut it down, voila-dashboards/voila#1458).
-        self.ticker = widgets.Play(
-            interval=int(self.heartbeat_s * 1000), min=0, max=10**9, repeat=True, playing=True,
-            layout=widgets.Layout(display="none"),
-        )
         self.ticker.observe(lambda _change: self.beat(), names="value")
         self.children = [banner, self.dashboard, self.ticker]
+        self.ticker.playing = True  # its view is on the page already: the timer starts now
         return True
 
     def beat(self) -> None:

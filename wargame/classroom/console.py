@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import os
+import threading
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -168,18 +169,22 @@ class Console(widgets.VBox):
         self.close_button = widgets.Button(description="Close the session", button_style="danger", icon="stop")
         self.close_message = widgets.HTML()
         self.close_button.on_click(lambda _b: self.close_session())
-        self.ticker = widgets.Play(interval=int(refresh_s * 1000), min=0, max=10**9, repeat=True, playing=True, layout=widgets.Layout(display="none"))
+        # Refreshes at each tick of a timer in the browser (a Play widget: ▶ starts it, ⏸ pauses).
+        self.ticker = widgets.Play(interval=int(refresh_s * 1000), min=0, max=10**9, repeat=True, playing=False, show_repeat=False)
         self.ticker.observe(lambda _c: self.refresh(), names="value")
+        # A Play widget starts only when ``playing`` changes while it is shown: once it is.
+        starter = threading.Timer(2.0, lambda: setattr(self.ticker, "playing", True))
+        starter.daemon = True
+        starter.start()
         self.children = [
             self.title,
             widgets.HTML("<h4>Teams</h4>"),
             self.teams,
-            self.refresh_button,
+            widgets.HBox([self.refresh_button, widgets.Label("Live refresh:"), self.ticker]),
             widgets.HTML("<h4>White Cell: an event in every team's next turn</h4>"),
             self.kind, self.what, self.amount, self.text, self.inject_button, self.white_cell_message,
             widgets.HTML("<h4>End of class</h4>"),
             widgets.HBox([self.close_button]), self.close_message,
-            self.ticker,
         ]
         self.refresh()
 

@@ -6,9 +6,9 @@ app notebook alone, never on a folder: served on a folder, Voilà pre-starts a p
 for every notebook in it (measured: 100 kernels for a pool of 10 on ``notebooks/``, and no page
 ever became playable; docs/TESTING notes in the design folder). The pool holds ``--teams``
 kernels with the app already run, so a student's page only attaches to a ready kernel. Voilà
-refills the pool as it hands kernels out; the refill waits ``REFILL_DELAY_S`` so that it does
-not compete with the class arriving, and a page that finds the pool empty still opens (Voilà
-then starts a kernel for it).
+refills the pool as it hands kernels out (a kernel is started for each one taken). The refill
+is not delayed: a page that arrives while the pool is refilling waits for the refill's kernel,
+so a delay would make it wait that long (measured: 121 s with a delay of 120 s).
 
 Ctrl-C (or SIGTERM) stops Voilà and every kernel it started.
 """
@@ -31,7 +31,6 @@ from .app import FOLDER_VARIABLE
 from .store import Store, StoreError
 
 APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "class_app.ipynb"
-REFILL_DELAY_S = 120.0
 MOST_TEAMS = 60
 
 
@@ -45,8 +44,13 @@ class Served:
     folder: Path
     store: Store
 
+    def kernels(self) -> list[int]:
+        """The process ids of Voilà's kernels (each runs in a session of its own)."""
+        return descendants(self.process.pid)
+
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop Voilà and its kernels (its own process group)."""
+        """Stop Voilà (its own process group) and then any kernel it left running."""
+        kernels = self.kernels()
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -57,7 +61,29 @@ class Served:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
+        for pid in kernels:  # Voilà shuts its kernels down on SIGTERM; this is for one that did not
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.store.dispose()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux: read from /proc; elsewhere none are found)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, waiting = [], [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
 
 
 def free_port() -> int:
@@ -72,7 +98,6 @@ def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK)
         sys.executable, "-m", "voila", str(notebook),
         "--no-browser", f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         "--preheat_kernel=True", f"--pool_size={teams}",
-        f"--VoilaKernelManager.fill_delay={REFILL_DELAY_S}",
         "--show_tracebacks=False",
     ]
 
