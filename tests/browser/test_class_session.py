@@ -5,6 +5,7 @@ team continues, the session is closed and the debrief loads it from the store.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
@@ -122,3 +123,34 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser):
     assert session.problems == [] and sorted(session.teams) == ["Blue", "Green", "Red"]
     assert sorted(len(game.reports) for _, game in session) == sorted([2, 2, stored + 1])
     assert set(compare(session).index) == {"Blue", "Green", "Red"}
+
+
+def test_a_page_cannot_run_code_in_its_kernel(served, browser, tmp_path, artifacts):
+    page = browser.new_context().new_page()
+    join(page, served.url, "Blue")
+    expect(page.get_by_role("button", name="End turn")).to_be_visible(timeout=TURN_TIMEOUT)
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
+    marker = tmp_path / "ran.txt"
+    code = f"open({str(marker)!r}, 'w').write('code ran')"
+    sent = page.evaluate(
+        """([url, code]) => new Promise((resolve) => {
+            const socket = new WebSocket(url);
+            socket.onopen = () => {
+                socket.send(JSON.stringify({
+                    channel: "shell",
+                    header: {msg_id: "x1", msg_type: "execute_request", username: "", session: "s1", version: "5.3", date: ""},
+                    parent_header: {}, metadata: {}, buffers: [],
+                    content: {code: code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false},
+                }));
+                setTimeout(() => { socket.close(); resolve(true); }, 3000);
+            };
+            socket.onerror = () => resolve(false);
+        })""",
+        [f"{served.url.replace('http', 'ws')}api/kernels/{kernel_id}/channels?session_id=s1", code],
+    )
+    assert sent, "the test could not reach the kernel's websocket, so it proves nothing"
+    time.sleep(2)
+    assert not marker.exists(), "a page ran code in its kernel"
+    # the server says it dropped the message (so the message did reach it)
+    log = (artifacts / "class-session-server.log").read_text(errors="replace")
+    assert 'Received message of type "execute_request", which is not allowed. Ignoring.' in log

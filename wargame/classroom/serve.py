@@ -10,6 +10,9 @@ refills the pool as it hands kernels out (a kernel is started for each one taken
 is not delayed: a page that arrives while the pool is refilling waits for the refill's kernel,
 so a delay would make it wait that long (measured: 121 s with a delay of 120 s).
 
+A page may send its kernel only the widgets' messages (``PAGE_MESSAGES``): code sent through a
+kernel's websocket is dropped by the server, so the app runs no code a student types.
+
 Ctrl-C (or SIGTERM) stops Voilà and every kernel it started.
 """
 
@@ -32,6 +35,10 @@ from .store import Store, StoreError
 
 APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "class_app.ipynb"
 MOST_TEAMS = 60
+# What a page may send its kernel: the widgets' messages, nothing that runs code. Voilà runs
+# the notebook itself, server-side; without this list a page could send an execute_request
+# through its kernel's websocket, and that code could read every team's game in the store.
+PAGE_MESSAGES = ("kernel_info_request", "comm_info_request", "comm_open", "comm_msg", "comm_close")
 
 
 @dataclass
@@ -99,6 +106,7 @@ def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK)
         "--no-browser", f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         "--preheat_kernel=True", f"--pool_size={teams}",
         "--show_tracebacks=False",
+        f"--MappingKernelManager.allowed_message_types={list(PAGE_MESSAGES)}",
     ]
 
 
@@ -153,8 +161,11 @@ def _interrupt(_signal, _frame):
 
 def run(args) -> int:
     """The ``serve`` command: start, print the link and the token, wait for Ctrl-C, stop."""
+    Path(args.folder).mkdir(parents=True, exist_ok=True)
+    log_path = Path(args.folder) / "voila.log"
     try:
-        served = start(args.folder, args.scenario, args.seed, args.teams, port=args.port, ip=args.ip)
+        with open(log_path, "ab") as log:
+            served = start(args.folder, args.scenario, args.seed, args.teams, port=args.port, ip=args.ip, log=log)
     except (ValueError, StoreError) as error:
         print(error, file=sys.stderr)
         return 1
@@ -163,7 +174,7 @@ def run(args) -> int:
     print(f"Class session in {served.folder}: {info.scenario}, seed {info.seed}, {args.teams} teams expected.")
     print(f"Student link:      {served.url}" + ("   (use this machine's address in the room)" if args.ip in ("0.0.0.0", "") else ""))
     print(f"Instructor token:  {served.token}   (for notebooks/instructors/13_live_console; do not share it)")
-    print(f"Voilà is pre-starting {args.teams} kernels; pages open at once when they are ready. Ctrl-C stops everything.")
+    print(f"Voilà is pre-starting {args.teams} kernels (its log: {log_path}); pages open at once when they are ready. Ctrl-C stops everything.")
     sys.stdout.flush()
     try:
         while served.process.poll() is None:
