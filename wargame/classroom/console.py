@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import os
 import threading
-from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
