@@ -27,7 +27,7 @@ STAMP := $(VENV)/.installed
 # notebooks/ only, Python tests from tests/ only. $(wildcard) drops notebooks/ while it
 # does not exist, so pytest does not stop on a missing path.
 TEST_PATHS := tests $(wildcard notebooks)
-PYTEST_OPTS := --nbval-lax --nbval-current-env -p no:cacheprovider \
+PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider \
 	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
 	--ignore-glob='$(CURDIR)/notebooks/*.py'
 
@@ -37,11 +37,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(NOTEBOOK) $(LAB_ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_OPTS) -m 'not slow' $(PYTEST_ARGS)
-
-# The long suites (marked slow), e.g. the 30-team class session benchmark.
-test-slow: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider -m slow $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_OPTS) $(PYTEST_ARGS)
 
 # A live class session: the student app with Voilà, a link for students, a token for the console.
 FOLDER ?= class-session
@@ -51,6 +47,11 @@ TEAMS ?= 10
 CLASS_ARGS ?=
 class: $(STAMP)
 	$(BIN)/python -m wargame.classroom serve $(FOLDER) --scenario $(SCENARIO) --seed $(SEED) --teams $(TEAMS) $(CLASS_ARGS)
+
+# The slow suite (tests marked `slow`): hundreds of seeded games per scenario and policy, the
+# balance search, the 30-team class session benchmark.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -33,9 +33,16 @@ SUMMARY_ROWS = [
     "spend_total_usd",
     "strike_value_destroyed_usd",
     "incidents_count",
+    "defender_cost_usd",
     "cost_exchange_ratio",
+    "full_exchange_ratio",
+    "infrastructure_preserved_pct",
     "money_end_usd",
+    "unspent_pct",
+    "pars_met",
+    "all_pars_met",
 ]
+SUMMED = SUMMARY_ROWS[:9]
 SUMMARY_COLUMNS = ["mean", "std", "5%", "50%", "95%"]
 
 
@@ -96,12 +103,17 @@ def test_the_summary_describes_the_totals_of_each_run(scenarios):
     result = wargame.simulate(scenarios["tutorial"], "balanced", runs=40, seed=3)
     assert list(result.summary.index) == SUMMARY_ROWS
     assert list(result.summary.columns) == SUMMARY_COLUMNS
-    sums = result.history.groupby("run")[SUMMARY_ROWS[:-2]].sum()
-    pd.testing.assert_frame_equal(result.totals[SUMMARY_ROWS[:-2]], sums)
+    sums = result.history.groupby("run")[SUMMED].sum()
+    pd.testing.assert_frame_equal(result.totals[SUMMED], sums)
     last = result.history.groupby("run")["money_end_usd"].last()
     assert np.array_equal(result.totals["money_end_usd"], last)
     ratio = sums["interceptor_spend_usd"] / sums["raid_cost_usd"]
     assert np.allclose(result.totals["cost_exchange_ratio"], ratio, rtol=1e-12)
+    # the full account: interceptors fired plus damage, per dollar of raid
+    full = (sums["interceptor_spend_usd"] + sums["damage_usd"]) / sums["raid_cost_usd"]
+    assert np.allclose(result.totals["full_exchange_ratio"], full, rtol=1e-12)
+    received = last + sums["spend_total_usd"] + result.history.groupby("run")["incident_charges_usd"].sum()
+    assert np.allclose(result.totals["unspent_pct"], 100 * last / received, rtol=1e-12)
     for row in SUMMARY_ROWS:
         column = result.totals[row]
         assert result.summary.loc[row, "mean"] == pytest.approx(column.mean(), rel=1e-12)

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import wargame
+from wargame.scenario import shipped_scenarios
 from wargame import Game, classroom
 from wargame.lessons.metrics import outcome
 
@@ -144,18 +145,19 @@ def test_compare_outcome_columns_are_the_metrics_outcome_figures(session, table)
 def test_compare_ranks_consistently_with_the_outcome_figures(table):
     assert list(table["rank"]) == sorted(table["rank"])
     assert table["rank"].iloc[0] == 1 and table["rank"].max() <= len(table)
-    keys = [
-        (-row.pars_met, -row.infrastructure_preserved_pct, row.cost_exchange_ratio, row.damage_usd)
-        for row in table.itertuples()
-    ]
+    keys = [(row.full_exchange_ratio, -row.infrastructure_preserved_pct, row.civilian_harm_people) for row in table.itertuples()]
     assert keys == sorted(keys)
     for (better, worse), (rank_better, rank_worse) in zip(zip(keys, keys[1:]), zip(table["rank"], table["rank"].iloc[1:])):
         assert rank_better < rank_worse if better != worse else rank_better == rank_worse
-    # more pars met always ranks higher
-    for _, a in table.iterrows():
-        for _, b in table.iterrows():
-            if a["pars_met"] > b["pars_met"]:
-                assert a["rank"] < b["rank"]
+    # the table says what it ranks by, and it is the full account, not pars met
+    assert table.attrs["ranked_by"].startswith("Ranked by the full account")
+    assert "pars met" not in classroom.RANK_BY
+
+
+def test_the_team_that_never_fired_a_cheap_interceptor_ranks_last_in_the_example(table):
+    # team_01 holds (the scenario's missiles-only doctrine, nothing bought): it must not win
+    assert table.loc["team_01", "rank"] >= len(table) - 1
+    assert table.loc["team_05", "rank"] == 1  # the reference policy throughout
 
 
 def test_compare_by_one_figure_in_its_better_direction(session):
@@ -223,6 +225,17 @@ def test_rank_policies_ranks_the_mean_figures_like_compare():
     assert ranked.loc["layered_cheap", "rank"] < ranked.loc["missiles_only", "rank"]
     assert ranked.loc["layered_cheap", "rank"] < ranked.loc["hold", "rank"]
     assert classroom.rank_policies(list(results.values()), "tutorial").index.tolist() == ranked.index.tolist()
+    assert ranked.attrs["ranked_by"] == classroom.ranking_note()
+    assert list(ranked.columns[:3]) == ["rank", "runs", "full_exchange_ratio"]
+
+
+@pytest.mark.parametrize("name", shipped_scenarios())
+def test_doing_nothing_ranks_below_every_sound_policy(name):
+    scenario = wargame.load_scenario(name)
+    results = {policy: wargame.simulate(scenario, policy, runs=20, seed=0) for policy in ("hold", "balanced", "layered_cheap", "reference")}
+    ranked = classroom.rank_policies(results, scenario)
+    for sound in ("balanced", "layered_cheap", "reference"):
+        assert ranked.loc["hold", "rank"] > ranked.loc[sound, "rank"], ranked
 
 
 def test_rank_policies_from_per_run_outcomes_matches_from_results():

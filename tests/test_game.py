@@ -551,6 +551,26 @@ def test_undo_with_nothing_played_is_refused(scenarios):
         game.undo()
 
 
+def test_standing_production_above_damaged_lines_is_lowered_with_a_note(scenarios):
+    scenario = scenarios["baltic_shield"]
+    game = Game(scenario, seed=0)
+    item = "interceptor_drone"
+    full = float(game.state.capacity[0, game.tables.items.index(item)])
+    orders = game.orders()
+    orders.production[item] = full
+    orders.capacity[item] = 10
+    orders.imports[item] = 5
+    game.play_turn(orders)
+    # damage to industry this turn trims the line; pretend a heavy raid cut 3 units a turn
+    trimmed = game.state.replace(capacity=game.state.capacity - np.eye(len(game.tables.items))[game.tables.items.index(item)] * 3)
+    game._states[-1] = trimmed
+    carried = game.orders()
+    assert carried.production[item] == full - 3
+    assert carried.capacity == {} and carried.imports == {} and carried.train_operators == 0
+    assert game.order_notes == (f"Interceptor drone production lowered from {full:,.0f} to {full - 3:,.0f}: damage cut your lines.",)
+    assert not game.check(carried)  # the turn is not blocked by an order the student did not give
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 def test_orders_start_from_the_scenario_defaults_then_last_turns(scenarios, name):
     scenario = scenarios[name]
@@ -568,7 +588,12 @@ def test_orders_start_from_the_scenario_defaults_then_last_turns(scenarios, name
     orders = policy_orders(game)
     played = orders.to_dict()
     game.play_turn(orders)
+    # standing orders carry forward; one-off orders (lines, imports, training) start at zero
+    played.update(capacity={}, joint_capacity={}, imports={}, train_operators=0)
+    limit = game.state.capacity[0] + game.state.joint_capacity[0]
+    played["production"] = {item: min(amount, float(np.floor(limit[game.tables.items.index(item)] + 1e-9))) for item, amount in played["production"].items()}
     assert game.orders().to_dict() == played
+    assert not game.check(game.orders())
     # what the game hands out and what it was handed are copies
     handed = game.orders()
     handed.production["not_an_item"] = 1
@@ -675,3 +700,15 @@ def test_lessons_read_the_turns_new_state(scenarios, monkeypatch):
 def test_a_game_refuses_a_seed_out_of_range(scenarios, seed):
     with pytest.raises(ValueError, match="The seed must be a whole number from 0 to 9,223,372,036,854,775,807"):
         Game(scenarios["tutorial"], seed=seed)
+
+
+def test_standing_production_the_money_no_longer_covers_is_lowered_with_a_note():
+    game = Game("tutorial", seed=0, mode="expected")
+    orders = game.orders()
+    orders.production["interceptor_drone"] = 100  # $350.0k a turn: affordable now
+    game.play_turn(orders)
+    game._states[-1] = game.state.replace(money=np.full(1, 100_000.0))  # pretend the money ran short
+    carried = game.orders()
+    assert carried.production["interceptor_drone"] == 28  # $100,000 / $3,500 = 28.6
+    assert game.order_notes == ("Interceptor drone production lowered from 100 to 28: that is what your money covers this turn.",)
+    assert not game.check(carried)

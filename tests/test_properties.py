@@ -324,7 +324,18 @@ def check_scenario(scenario, choose_orders, mode: str = "stochastic", seed: int 
         orders = choose_orders(game)
         report = game.play_turn(orders)
         assert report.turn == turn and game.turn == turn + 1
-        assert game.orders().to_dict() == orders.to_dict()
+        # standing orders carry forward (lowered only with a note); one-off orders start at zero
+        carried, played = game.orders().to_dict(), orders.to_dict()
+        assert carried["capacity"] == carried["joint_capacity"] == carried["imports"] == {} and carried["train_operators"] == 0
+        assert carried["doctrine"] == played["doctrine"]
+        assert carried["adaptation"] == played["adaptation"] or any(
+            note.startswith("Development cycle back to") for note in game.order_notes
+        ), "the development cycle changed without a note"
+        for item, amount in played["production"].items():
+            kept = carried["production"].get(item, 0.0)
+            assert kept <= amount and (kept == amount or any(note.startswith(game.scenario.catalogue[item].name) for note in game.order_notes))
+        if not game.is_over:
+            assert not game.check(game.orders()), "a turn blocked by an order the student did not give"
         check_invariants(game)
     assert game.turn == scenario.turns + 1 and len(game.history) == scenario.turns
     with pytest.raises(wargame.GameOver):

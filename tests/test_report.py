@@ -277,3 +277,30 @@ def test_the_text_version_lists_the_outcome(report, game):
     for figure in outcome(game.history, game.scenario):
         assert figure.label in text
     assert "not met" in text or "met par" in text
+
+
+def _played(name: str, policy: str, seed: int = 1):
+    from wargame.batch import decide
+    from wargame.orders import orders_from_arrays
+
+    game = wargame.Game(name, seed=seed)
+    while not game.is_over:
+        game.play_turn(orders_from_arrays(decide(wargame.BUILT_IN_POLICIES[policy], game.state, game.tables), game.tables))
+    return game
+
+
+def test_a_missiles_only_defence_that_ran_dry_reads_as_a_defeat():
+    import html as html_module
+
+    text = html_module.unescape(_played("gulf_depletion", "missiles_only").after_action_report().html)
+    assert "This is a defeat: most of what the raids aimed at was destroyed" in text
+    assert "Not met: full account; infrastructure preserved; civilians harmed." in text
+    assert "on the full account (interceptors alone:" in text
+
+
+def test_a_sound_defence_reads_as_one():
+    import html as html_module
+
+    text = html_module.unescape(_played("gulf_depletion", "reference").after_action_report().html)
+    assert "defeat" not in text
+    assert "You met par on all 4 figures this scenario sets a par for: a sound defence at a bearable cost." in text

@@ -10,6 +10,12 @@ Commands:
     legal orders (``--games`` games in each mode) and checks the engine's invariants every turn.
 ``schema [--output PATH]``
     Write the JSON Schema of scenario files, to standard output or to PATH.
+``simulate SCENARIO [--policy NAME] [--runs N]``
+    Play many games with a built-in policy and print outcome statistics.
+``balance SCENARIO ... [--runs N] [--search-runs N] [--seed S]``
+    The balance check for scenario authors (``wargame.balance``): each built-in policy's par
+    rate and full account, a seeded search over a small family of strategies, and warnings.
+    Exits 1 when there is a warning.
 
 Each command is a subparser added by one ``_add_...`` function with a ``run`` function that
 returns the exit code, so that new commands slot in beside these.
@@ -52,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A teaching wargame about the economics of drone-era air defence.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_validate, _add_schema, _add_simulate):
+    for add in (_add_validate, _add_schema, _add_simulate, _add_balance):
         add(commands)
     return parser
 
@@ -105,7 +111,10 @@ def check_file(name: str, load: Callable = load_scenario) -> tuple[bool, list[st
             raise
         bug = f"{type(error).__name__}: {error}"
         return False, [f"{name}: internal error while checking this file ({bug}); please report it"]
-    return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)"]
+    from .scenario.scaling import unscaled_money
+
+    notes = [f"{name}: warning: {sentence}" for sentence in unscaled_money(name)]
+    return True, [f"OK: {name} ({scenario.title}, {scenario.turns} turns)", *notes]
 
 
 def check_play(name: str, games: int) -> tuple[bool, list[str]]:
@@ -194,6 +203,41 @@ def run_simulate(args: argparse.Namespace) -> int:
         result.history.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}", file=sys.stderr)
     return 0
+
+
+# --- balance ----------------------------------------------------------------------------------
+
+
+def _add_balance(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "balance",
+        help="check that a scenario's par rewards a sound defence (for scenario authors)",
+        description=(
+            "Play the built-in policies and a seeded search over a small family of strategies on each "
+            "scenario; print each policy's par rate and full account, the best strategy found, money left "
+            "unspent, and warnings. Exits 1 when there is a warning."
+        ),
+    )
+    command.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="shipped scenario names or scenario files")
+    command.add_argument("--runs", type=int, default=100, help="games per built-in policy (default: 100)")
+    command.add_argument("--search-runs", type=int, default=30, help="games per searched strategy (default: 30)")
+    command.add_argument("--seed", type=int, default=0)
+    command.set_defaults(run=run_balance)
+
+
+def run_balance(args: argparse.Namespace) -> int:
+    from .balance import balance
+
+    if args.runs < 1 or args.search_runs < 1:
+        print("--runs and --search-runs must be 1 or more", file=sys.stderr)
+        return 1
+    try:
+        report = balance(args.scenarios, runs=args.runs, search_runs=args.search_runs, seed=args.seed)
+    except ScenarioError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(report.text())
+    return 1 if report.warnings else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .game import Game
+from .lessons.metrics import outcome_table, par_met
 from .observe import player_views
 from .orders import OrderArrays, OrdersError, order_problems, orders_to_arrays, problems_for_game
 from .policies import BUILT_IN, held
@@ -43,6 +44,7 @@ SUMMARY_METRICS = (
     "spend_total_usd",
     "strike_value_destroyed_usd",
     "incidents_count",
+    "defender_cost_usd",
 )
 
 
@@ -162,8 +164,12 @@ def simulate(
         final = play_batch(tables, function, seeds, mode, on_turn=keep)
     history = pd.concat(turns, ignore_index=True).sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
     totals = history.groupby("run")[list(SUMMARY_METRICS)].sum()
-    totals["cost_exchange_ratio"] = totals["interceptor_spend_usd"] / totals["raid_cost_usd"].where(totals["raid_cost_usd"] > 0)
-    totals["money_end_usd"] = history.groupby("run")["money_end_usd"].last()
+    # the full account since the start and the other outcome figures, as a game's report has them
+    figures = outcome_table(history)
+    for figure in ("cost_exchange_ratio", "full_exchange_ratio", "infrastructure_preserved_pct", "money_end_usd", "unspent_pct"):
+        totals[figure] = figures[figure]
+    passed = par_met(figures, scenario)
+    totals["pars_met"], totals["all_pars_met"] = passed["pars_met"], passed["all_pars_met"].astype(float)
     summary = totals.describe(percentiles=[0.05, 0.5, 0.95]).T[["mean", "std", "5%", "50%", "95%"]]
     return SimulationResult(history=history, totals=totals, summary=summary, final_state=final, policy=name)
 

@@ -24,6 +24,7 @@ from . import savefile
 from .format import money, number, ratio
 from .orders import (
     Orders,
+    carry_forward,
     OrdersError,
     checked_orders,
     default_orders,
@@ -174,6 +175,8 @@ class _GameAfterTurn:
 class Game:
     """One game of a scenario, played turn by turn, with undo, history and save files."""
 
+    order_notes: tuple[str, ...] = ()  # what ``orders()`` had to lower, in a student's words
+
     def __init__(self, scenario: Scenario | str | os.PathLike, seed: int = 0, mode: str = "stochastic"):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {quoted(mode)}")
@@ -217,10 +220,20 @@ class Game:
         return player_view(self.state, self.tables)
 
     def orders(self) -> Orders:
-        """Orders to edit for this turn: last turn's, or the scenario's defaults at the start."""
-        if self._reports:
-            return self._reports[-1].orders.copy()
-        return default_orders(self.tables)
+        """Orders to edit for this turn: the scenario's defaults at the start, then last turn's
+        standing orders (production, doctrine, strikes, autonomy, development cycle) with the
+        one-off ones (capacity, joint capacity, imports, training) back to zero.
+
+        A standing order the turn can no longer carry out is lowered to what it allows; each
+        such change is explained in ``order_notes`` ("Interceptor drone production lowered
+        from 300 to 297: damage cut your lines.").
+        """
+        if not self._reports:
+            self.order_notes = ()
+            return default_orders(self.tables)
+        orders, notes = carry_forward(self._reports[-1].orders, self.state, self.tables)
+        self.order_notes = tuple(notes)
+        return orders
 
     def check(self, orders: Orders | None = None) -> list[str]:
         """Every reason these orders cannot be played now, in a student's words (empty if fine).

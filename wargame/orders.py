@@ -26,7 +26,7 @@ import numpy as np
 
 from .format import amount as units  # an ordered amount, every digit shown
 from .format import money
-from .rules.economy import order_costs
+from .rules.economy import order_costs, production_unit_cost
 from .rules.sums import any_of, total
 from .state import State
 from .tables import Tables
@@ -156,6 +156,69 @@ def orders_from_arrays(arrays: OrderArrays, tables: Tables, game: int = 0) -> Or
         adaptation=tables.cycles[int(arrays.adaptation[game])],
         train_operators=float(arrays.train_operators[game]),
     )
+
+
+# One-off orders: bought once, in the turn they are given. Everything else is a standing order.
+ONE_OFF = ("capacity", "joint_capacity", "imports", "train_operators")
+
+
+def carry_forward(last: Orders, state: State, tables: Tables) -> tuple[Orders, list[str]]:
+    """Next turn's orders from last turn's: standing orders kept, one-off orders back to zero.
+
+    Standing orders the new turn can no longer carry out (production above lines that damage
+    cut, strikes with drones no longer on hand, an autonomy level a new law prohibits) are
+    lowered to what it allows, each with a note for the student, so that no turn is blocked
+    by an order the student did not give that turn. Returns the orders and the notes.
+    """
+    orders = last.copy()
+    orders.capacity, orders.joint_capacity, orders.imports = {}, {}, {}
+    orders.train_operators = 0
+    notes = []
+    limit = state.capacity[0] + state.joint_capacity[0]
+    for item, amount in list(orders.production.items()):
+        if item not in tables.items:
+            continue
+        allowed = math.floor(limit[tables.items.index(item)] + 1e-9)
+        if amount > allowed:
+            orders.production[item] = float(allowed)
+            notes.append(f"{_name(tables, item)} production lowered from {units(amount)} to {units(allowed)}: damage cut your lines.")
+    for item, plan in orders.strikes.items():
+        if item not in tables.items:
+            continue
+        on_hand = math.floor(state.stock[0, tables.items.index(item)] + 1e-9)
+        planned = sum(plan.values())
+        if planned > on_hand:
+            kept = {target: math.floor(amount * on_hand / planned) for target, amount in plan.items()}
+            orders.strikes[item] = {target: float(amount) for target, amount in kept.items() if amount}
+            notes.append(f"Strikes with {_name(tables, item)} lowered from {units(planned)} to {units(sum(kept.values()))}: that is all you have on hand.")
+    if orders.autonomy in tables.levels and state.prohibited[0, tables.levels.index(orders.autonomy)]:
+        default = tables.scenario.autonomy.default_level
+        notes.append(
+            f"{_level_name(tables, tables.levels.index(orders.autonomy))} is now prohibited "
+            f"({tables.scenario.autonomy.legal_regime.name}); your autonomy level is back to {_level_name(tables, tables.levels.index(default))}."
+        )
+        orders.autonomy = default
+    cost = float(sum(order_costs(state, orders_to_arrays(orders, tables), tables).values())[0])
+    if cost > state.money[0] + 1e-6 and orders.production:
+        # the standing production costs more than this turn's money: scale it down to fit
+        price = production_unit_cost(state, tables)[0]
+        others = cost - sum(amount * float(price[tables.items.index(item)]) for item, amount in orders.production.items() if item in tables.items)
+        scale = max(0.0, (float(state.money[0]) - others)) / max(cost - others, 1e-9)
+        for item, amount in list(orders.production.items()):
+            lowered = float(math.floor(amount * scale))
+            if lowered < amount:
+                orders.production[item] = lowered
+                notes.append(f"{_name(tables, item)} production lowered from {units(amount)} to {units(lowered)}: that is what your money covers this turn.")
+    cycles = tables.scenario.development_cycles
+    cheapest = min(cycles, key=lambda cycle: cycles[cycle].cost_usd_per_turn.value)
+    cost = float(sum(order_costs(state, orders_to_arrays(orders, tables), tables).values())[0])
+    if cost > state.money[0] + 1e-6 and orders.adaptation and orders.adaptation != cheapest:
+        notes.append(
+            f"Development cycle back to {cycles[cheapest].name}: your money this turn does not cover "
+            f"{cycles[orders.adaptation].name} with your other standing orders."
+        )
+        orders.adaptation = cheapest
+    return orders, notes
 
 
 class OrdersError(ValueError):
@@ -673,6 +736,30 @@ def order_problems(state: State, orders: OrderArrays, tables: Tables) -> list[Pr
         ),
     )
     return found
+
+
+def fire_limit_notes(state: State, orders: OrderArrays, tables: Tables, game: int = 0) -> list[str]:
+    """Purchases beyond what can ever be fired: not refused (stock may be worth holding), but
+    said plainly, e.g. "only 300 of these can be fired a month"."""
+    from .scenario.display import per_turn_words
+
+    turns_left = tables.turns - int(state.turn) + 1
+    bought = orders.production[game] + orders.imports[game]
+    held = state.stock[game] + tables.stock_pipe.waiting(state.incoming_stock)[game] + bought
+    notes = []
+    for i, item in enumerate(tables.items):
+        limit = tables.fire_capacity[i]
+        if bought[i] <= 0 or not np.isfinite(limit) or not tables.can_engage[i].any():
+            continue
+        most_fired = limit * tables.max_shots[i] * turns_left
+        if held[i] > most_fired:
+            notes.append(
+                f"{_name(tables, item)}: only {units(limit)} of these can be fired {per_turn_words(tables.turn_length_days)} "
+                f"({units(tables.max_shots[i])} shot{'s' if tables.max_shots[i] != 1 else ''} per target at most), "
+                f"{units(most_fired)} in the {units(turns_left)} turn{'s' if turns_left != 1 else ''} left; "
+                f"with this order you will hold {units(held[i])}."
+            )
+    return notes
 
 
 def problems_for_game(problems: list[Problem], game: int = 0) -> list[str]:

@@ -13,14 +13,21 @@ capacity and the market allow.
 - ``balanced``: the layered doctrine; split the budget between cheap interceptors, a reserve
   of expensive ones, new capacity, operators and strikes at the adversary's launch sites with
   the most autonomous level the legal regime allows short of full autonomy.
+- ``reference``: the yardstick the scenarios' par is calibrated against (see ``reference``):
+  cheap layers first, their lines expanded early, missiles kept for what only they can kill,
+  and every purchase sized to what can be fired.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .orders import OrderArrays, empty_order_arrays
-from .rules.economy import production_unit_cost
+from .rules.economy import order_costs, production_unit_cost
+from .rules.damage import value_of_a_real_hit
+from .rules.raid import expected_raid_size
 from .state import State
 from .tables import Tables
 
@@ -175,13 +182,182 @@ def balanced(state: State, tables: Tables) -> OrderArrays:
     return orders
 
 
+def _is_missile(tables: Tables, item: int) -> bool:
+    return tables.scenario.catalogue[tables.items[item]].role == "interceptor_missile"
+
+
+def _worthwhile_shots(pk: float, unit_cost: float, damage: float, most: int) -> int:
+    """Shots per target while the last one still saves, on average, more damage than it costs."""
+    shots = 1
+    while shots < most and pk * (1.0 - pk) ** shots * damage > unit_cost:
+        shots += 1
+    return shots
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One setting of the small family of layered strategies the reference policy belongs to.
+
+    ``cheap_shots``: shots per target for cheap layers, "worthwhile" (as many as still pay for
+    themselves) or a number (capped by each type's limit). ``missiles``: "worth_it" (behind the
+    cheap layers only where a shot saves more damage than it costs) or "always". ``cover_turns``:
+    turns of expected fire each interceptor's stock aims at. ``expand_lines``: buy new lines for
+    cheap interceptors while they can land in time. ``strikes``: strike launch sites.
+    """
+
+    cheap_shots: str | int = "worthwhile"
+    missiles: str = "worth_it"
+    cover_turns: int = 3
+    expand_lines: bool = True
+    strikes: bool = True
+
+    def describe(self) -> str:
+        shots = "shots that pay for themselves" if self.cheap_shots == "worthwhile" else f"{self.cheap_shots} shot(s)"
+        missiles = "missiles only where worth it" if self.missiles == "worth_it" else "missiles always behind"
+        lines = "new lines" if self.expand_lines else "no new lines"
+        strikes = "strikes" if self.strikes else "no strikes"
+        return f"cheap layers with {shots}; {missiles}; {self.cover_turns} turn(s) of stock; {lines}; {strikes}"
+
+
+REFERENCE = Strategy()
+
+
+def _layered_doctrine(tables: Tables, orders: OrderArrays, strategy: Strategy) -> None:
+    """Cheapest first, each with the strategy's shots; a missile is fired at a threat only if
+    one shot saves, on average, more damage than the missile costs (or always, if the strategy
+    says so), or if nothing cheaper can engage it."""
+    damage_per_threat = value_of_a_real_hit(tables) * (1.0 - tables.decoy_share)
+    items = np.full(orders.layer_item.shape[1:], -1)
+    shots = np.ones(orders.layer_shots.shape[1:])
+    for t in range(len(tables.threats)):
+        able = sorted(np.nonzero(tables.can_engage[:, t])[0], key=lambda i: tables.unit_cost[i])
+        cheap = [i for i in able if not _is_missile(tables, i)]
+        worth_it = [
+            i for i in able
+            if i not in cheap and (strategy.missiles == "always" or tables.pk[i, t] * damage_per_threat[t] > tables.unit_cost[i])
+        ]
+        chosen = cheap + worth_it if cheap else able
+        for slot, item in enumerate(chosen[: items.shape[1]]):
+            items[t, slot] = item
+            if item not in cheap:
+                shots[t, slot] = 1
+            elif strategy.cheap_shots == "worthwhile":
+                most = int(tables.max_shots[item])
+                shots[t, slot] = _worthwhile_shots(tables.pk[item, t], tables.unit_cost[item], damage_per_threat[t], most)
+            else:
+                shots[t, slot] = min(int(strategy.cheap_shots), int(tables.max_shots[item]))
+    orders.layer_item[:] = items
+    orders.layer_shots[:] = shots
+
+
+def _shots_wanted(state: State, tables: Tables, orders: OrderArrays, turns_ahead: float = 0) -> np.ndarray:
+    """[B, I] shots each interceptor would fire at the expected raid ``turns_ahead`` turns from
+    now (the adversary's growth projected), within its fire limit."""
+    raid = expected_raid_size(state, tables) * (1.0 + tables.growth) ** turns_ahead  # [B, T]
+    engagements = np.zeros_like(state.stock)
+    shots = np.ones(len(tables.items))
+    for t in range(len(tables.threats)):
+        for slot in range(orders.layer_item.shape[2]):
+            item = int(orders.layer_item[0, t, slot])
+            if item >= 0:
+                engagements[:, item] += raid[:, t]
+                shots[item] = orders.layer_shots[0, t, slot]
+    return np.minimum(engagements, tables.fire_capacity) * shots
+
+
+def _money_left(state: State, tables: Tables, orders: OrderArrays) -> np.ndarray:
+    """Money left after these orders, priced by the engine's own ``order_costs``."""
+    return state.money - sum(order_costs(state, orders, tables).values())
+
+
+def play_strategy(strategy: Strategy, state: State, tables: Tables) -> OrderArrays:
+    """Orders for one setting of the layered family (see ``Strategy`` and ``reference``)."""
+    orders = empty_order_arrays(tables, state.batch)
+    _layered_doctrine(tables, orders, strategy)
+    fastest = int(np.argmin(tables.patch_days))
+    orders.adaptation[:] = fastest
+    _money_after_development(state, tables, orders)
+    unit_price = production_unit_cost(state, tables)
+    turns_left = tables.turns - state.turn + 1
+    wanted = _shots_wanted(state, tables, orders)
+    on_hand = state.stock + tables.stock_pipe.waiting(state.incoming_stock)
+    cover = sum(_shots_wanted(state, tables, orders, ahead) for ahead in range(strategy.cover_turns))
+    short = np.maximum(0.0, cover - on_hand)
+    for item in sorted(_interceptors(tables), key=lambda i: tables.unit_cost[i]):
+        lines = state.capacity[:, item] + state.joint_capacity[:, item]
+        built = _buy(np.minimum(short[:, item], lines), unit_price[:, item], _money_left(state, tables, orders))
+        orders.production[:, item] = built
+        if tables.has_imports[item]:
+            import_price = tables.unit_cost[item] * (1 + tables.import_premium[item])
+            wanted_abroad = np.minimum(short[:, item] - built, state.import_available[:, item])
+            orders.imports[:, item] = _buy(wanted_abroad, import_price, _money_left(state, tables, orders))
+        lands_in_time = tables.capacity_lead[item] < turns_left - 1
+        if strategy.expand_lines and not _is_missile(tables, item) and lands_in_time and tables.capacity_cost[item] > 0:
+            on_its_way = tables.capacity_pipe.waiting(state.incoming_capacity)[:, item]
+            need_then = _shots_wanted(state, tables, orders, tables.capacity_lead[item] + 1)[:, item]
+            more = np.maximum(0.0, need_then - lines - on_its_way)
+            orders.capacity[:, item] = _buy(more, tables.capacity_cost[item], 0.5 * _money_left(state, tables, orders))
+    return _reference_strikes(state, tables, orders) if strategy.strikes else orders
+
+
+def strategy_policy(strategy: Strategy):
+    """A batched policy playing one setting of the family, for ``simulate`` and ``balance``."""
+
+    def policy(state: State, tables: Tables) -> OrderArrays:
+        return play_strategy(strategy, state, tables)
+
+    policy.batched = True
+    policy.__name__ = "strategy"
+    return policy
+
+
+def reference(state: State, tables: Tables) -> OrderArrays:
+    """The yardstick: a sound defence, written plainly, that par is calibrated against.
+
+    1. Doctrine: cheap layers first, each with the shots that pay for themselves; a missile
+       only where a shot saves more damage than it costs, or where nothing cheaper can engage.
+    2. Stock: each interceptor aims at three turns of what its layer would fire at the expected
+       raid (the adversary's growth projected; never more than its fire limit can use); it is
+       built at home first, then imported. Cheapest items are bought first, so missiles get
+       what is left.
+    3. Lines: cheap interceptors' lines are expanded early, while they can still land in time,
+       towards what the raid will need when they land.
+    4. The fastest development cycle; strikes at launch sites with a human approving each target.
+    """
+    return play_strategy(REFERENCE, state, tables)
+
+
+def _reference_strikes(state: State, tables: Tables, orders: OrderArrays) -> OrderArrays:
+    """Half the strike drones on hand at the launch sites that cost the adversary most, flown
+    with terminal autonomy where allowed (a human approves every target); lines kept busy."""
+    strike_items = np.nonzero(tables.is_strike)[0]
+    if not strike_items.size or not tables.target_sets:
+        return orders
+    terminal = tables.levels.index("terminal_autonomy") if "terminal_autonomy" in tables.levels else 0
+    level = np.where(state.prohibited[:, terminal], orders.autonomy, terminal)
+    orders = _with(orders, autonomy=level)
+    per_operator = tables.sorties_per_operator[level]
+    sortie_room = np.where(np.isfinite(per_operator), state.operators * per_operator, np.inf)
+    unit_price = production_unit_cost(state, tables)
+    for item in strike_items:
+        in_range = np.nonzero(tables.can_reach[item])[0]
+        if in_range.size:
+            target = int(in_range[np.argmax(tables.set_capacity_loss[in_range])])
+            flown = np.floor(np.minimum(0.5 * state.stock[:, item], sortie_room))
+            orders.strikes[:, item, target] = flown
+            sortie_room = sortie_room - flown
+        lines = state.capacity[:, item] + state.joint_capacity[:, item]
+        orders.production[:, item] = _buy(lines, unit_price[:, item], 0.5 * _money_left(state, tables, orders))
+    return orders
+
+
 def _with(orders: OrderArrays, **changes) -> OrderArrays:
     import dataclasses
 
     return dataclasses.replace(orders, **changes)
 
 
-BUILT_IN = {"hold": hold, "missiles_only": missiles_only, "layered_cheap": layered_cheap, "balanced": balanced}
+BUILT_IN = {"hold": hold, "missiles_only": missiles_only, "layered_cheap": layered_cheap, "balanced": balanced, "reference": reference}
 for _policy in BUILT_IN.values():
     _policy.batched = True
 

@@ -22,7 +22,7 @@ from wargame.scenario.schema import FrozenDict, LessonText
 
 pytestmark = pytest.mark.timeout(10)
 
-ALLOWED_NOTE = "(allowed: {name} with a name among cumulative_raid_cost, cumulative_ratio, cumulative_spend"
+ALLOWED_NOTE = "(allowed: {name} with a name among cumulative_defender_cost, cumulative_full_ratio, cumulative_raid_cost"
 
 
 def write_variant(folder: Path, template: str, part: str = "headline") -> Path:

@@ -26,19 +26,26 @@ def test_missiles_only_turn_teaches_cost_exchange_and_stockpile_with_its_numbers
     report = game.play_turn(game.orders())
     lessons = lessons_by_kind(report)
     cost = lessons["cost_exchange"]
-    # 60 missiles x $4M = $240M against 100 x $35,000 = $3.5M: 68.6 : 1
-    assert "$240M" in cost.headline and "$3.5M" in cost.headline and "68.6 : 1" in cost.headline
-    assert cost.severity == "critical"  # above the default critical ratio of 10
+    # 60 missiles x $4M = $240.0M against 100 x $35,000 = $3.5M: 68.6 : 1 on interceptors alone;
+    # the missiles ran out and 46 leakers did $105.8M: the full account is $345.8M, 98.8 : 1
+    assert cost.headline == (
+        "Nothing left to fire: your High-end interceptor missile ran out, and 46 threats got through and did "
+        "$105.8M of damage. The raid cost you $345.8M (98.8 : 1 on the full account); the 68.6 : 1 on "
+        "interceptors alone looks cheap only because there was nothing left to fire."
+    )
+    assert cost.severity == "critical"
     cited = {c.name: c.value for c in cost.metrics}
     assert cited["interceptor_spend_usd"] == pytest.approx(240e6)
     assert cited["cost_exchange_ratio"] == pytest.approx(240e6 / 3.5e6)
+    assert cited["full_exchange_ratio"] == pytest.approx((240e6 + 105.8e6) / 3.5e6)
     # 54 downed would have done 54 x $2.3M average damage; 46 leaked did $105.8M
     assert cited["value_protected_usd"] == pytest.approx(54 * 105.8e6 / 46)
-    assert "54 downed, 46 got through" in cost.detail and "$105.8M" in cost.detail
+    assert "54 downed, 46 got through" in cost.detail
     assert cost.context and cost.contested and "CSIS" in cost.source
 
     stock = lessons["stockpile"]
-    assert stock.headline.startswith("High-end interceptor missile: 0 left, 100% used")
+    assert stock.headline == "High-end interceptor missile: empty now; this layer cannot fire until more arrives (60 fired since the start)."
+    assert "inf" not in stock.headline + stock.detail and "never" not in stock.headline + stock.detail
     assert stock.severity == "critical"
     assert "THAAD" in stock.context and stock.contested  # a high-end stock 80%+ used echoes real depletion
 
@@ -49,10 +56,36 @@ def test_layered_turn_has_a_small_ratio_and_cumulative_figures():
     orders = game.orders()
     orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}
     cost = lessons_by_kind(game.play_turn(orders))["cost_exchange"]
-    # 200 drones x $3,500 = $700,000 against $3.5M: 0.2 : 1; cumulative $240.7M / $7M = 34.4 : 1
-    assert "$700,000" in cost.headline and "0.2 : 1" in cost.headline
-    assert "$240.7M against $7M of raids (34.4 : 1)" in cost.detail
-    assert cost.severity == "info"
+    # 200 drones x $3,500 = $700.0k against $3.5M: 0.2 : 1; the missiles behind are gone, so the
+    # 10.24 that survive the drones get through: $23.6M of damage, 6.9 : 1 on the full account.
+    assert "10.24 threats got through and did $23.6M of damage" in cost.headline
+    assert "(6.9 : 1 on the full account); the 0.2 : 1 on interceptors alone" in cost.headline
+    # cumulative: $240.7M / $7.0M = 34.4 : 1 on interceptors; with damage $370.1M, 52.9 : 1
+    assert "$370.1M against $7M (52.9 : 1 on the full account); interceptors alone $240.7M (34.4 : 1)" in cost.detail
+    assert cost.severity == "critical"
+
+
+def test_a_layered_turn_with_missiles_in_stock_is_judged_on_the_full_account():
+    game = wargame.Game("tutorial", mode="expected")
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}
+    cost = lessons_by_kind(game.play_turn(orders))["cost_exchange"]
+    # 89.76 downed by drones, 10.24 engaged by missiles (9.22 downed), 1.02 leak: $2.3M each
+    spend, damage = 700e3 + 10.24 * 4e6, 1.024 * 2.3e6
+    cited = {c.name: c.value for c in cost.metrics}
+    assert cited["defender_cost_usd"] == pytest.approx(spend + damage)
+    assert "on the full account" in cost.headline and not cost.headline.startswith("Nothing left")
+    assert cost.severity == "warning"  # 12.6 : 1 on the full account, under the critical 20
+
+
+def test_holding_fire_never_reads_as_winning_the_money_war():
+    game = wargame.Game("tutorial", mode="expected")
+    orders = game.orders()
+    orders.doctrine = {"attack_drone": []}
+    cost = lessons_by_kind(game.play_turn(orders))["cost_exchange"]
+    # nothing fired: 0 : 1 on interceptors, but 100 leakers did $230.0M: 65.7 : 1
+    assert "0 : 1" in cost.headline and "65.7 : 1 on the full account" in cost.headline
+    assert cost.severity == "critical"
 
 
 def test_stockpile_runway_at_the_current_burn():
@@ -143,8 +176,8 @@ def test_rewording_a_lesson_in_the_scenario_changes_its_text(variant):
     )
     game = wargame.Game(scenario, mode="expected")
     cost = lessons_by_kind(game.play_turn(game.orders()))["cost_exchange"]
-    assert cost.headline == "Spent $240M to stop a $3.5M raid."
-    assert cost.severity == "warning"  # 68.6 is now under the critical threshold of 100
+    assert cost.headline == "Spent $240M to stop a $3.5M raid."  # the instructor's wording wins, even for a dry turn
+    assert cost.severity == "critical"  # the missiles ran dry: critical whatever the thresholds
     assert "Since the start" in cost.detail  # the detail keeps the default wording
 
 
@@ -203,3 +236,16 @@ def test_hand_written_orders_without_a_cycle_get_the_scenarios_default(variant):
     report = game.play_turn(orders)  # a countermeasure is active: the adaptation lesson names the cycle
     assert report.orders.adaptation == "peacetime"
     assert "Peacetime procurement" in lessons_by_kind(report)["adaptation"].detail
+
+
+def test_explain_names_each_layers_fire_limit():
+    game = wargame.Game("gulf_depletion", mode="expected")
+    text = game.play_turn(game.orders()).explain("leaked_units")
+    assert "THAAD-class interceptor, pk 0.8, 1 shot, P(kill) 0.8, at most 96 engagements a month) engaged 48" in text
+
+
+def test_the_full_account_is_explained_from_its_parts():
+    game = wargame.Game("tutorial", mode="expected")
+    text = game.play_turn(game.orders()).explain("full_exchange_ratio")
+    # 60 missiles x $4M + 46 leakers' $105.8M = $345.8M, against $3.5M
+    assert text.startswith("The full account: $240M of interceptors fired + $105.8M of damage = $345.8M, against $3.5M of raid = 98.8 : 1.")

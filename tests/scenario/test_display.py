@@ -79,6 +79,7 @@ def test_the_catalogue_table_has_a_row_per_item_with_cost_source_pk_stock_capaci
         "Unit cost",
         "pk vs One-way attack drone (Shahed class)",
         "Stock",
+        "Fire limit",
         "Capacity per turn",
         "Capacity lead time",
     ]
@@ -97,6 +98,7 @@ def test_the_catalogue_table_has_a_row_per_item_with_cost_source_pk_stock_capaci
         " 60 ",
         " 2 ",
         "720 days (24 turns)",
+        "no fire limit",  # the tutorial sets none
     ]:
         assert fragment in missile
     for fragment in [
@@ -168,3 +170,13 @@ def test_showing_a_scenario_imports_no_widget_or_plotting_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_fire_limits_are_in_plain_sight_in_the_catalogue():
+    import wargame
+    from wargame.scenario.display import scenario_html
+
+    html = scenario_html(wargame.load_scenario("gulf_depletion"))
+    catalogue = html.split("Catalogue</h4>")[1].split("</table>")[0]
+    assert "at most 300 engagements a month" in catalogue  # electronic warfare
+    assert "at most 150 engagements a month" in catalogue  # guns

@@ -117,3 +117,22 @@ def test_a_scenario_error_shows_itself_in_a_notebook_without_a_traceback(write):
     with pytest.raises(wargame.ScenarioError) as caught:
         load_scenario(path)
     assert caught.value._render_traceback_() == ["1 problem in the scenario:", str(problem)]
+
+
+def test_validate_names_grants_left_unscaled_when_a_variant_scales_the_budget(tmp_path, capsys):
+    from wargame.__main__ import main
+
+    path = tmp_path / "poor_gulf.yaml"
+    path.write_text("extends: gulf_depletion\nbudget:\n  initial_usd: 100_000_000\n  per_turn_usd: 20_000_000\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{path}: warning: events[2].grant_usd is still $250M although the budget was scaled by 0.5: write $125M" in out
+    scaled = tmp_path / "poorer_gulf.yaml"
+    text = path.read_text(encoding="utf-8")
+    events = wargame.load_scenario("gulf_depletion").model_dump(mode="json")["events"]
+    events[2]["grant_usd"]["value"] = 125_000_000
+    import yaml
+
+    scaled.write_text(text + yaml.safe_dump({"events": events}), encoding="utf-8")
+    assert main(["validate", str(scaled)]) == 0
+    assert "warning" not in capsys.readouterr().out

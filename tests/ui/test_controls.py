@@ -45,12 +45,18 @@ def test_controls_are_built_from_the_catalogue(shipped):
             price = money(spec.unit_cost_usd.value * (1 + spec.imports.price_premium))
             assert price in row.imports_note.value
         assert spec.name in row.heading.value
+        if spec.pk and spec.fire_capacity_per_turn:  # fire limits in plain sight, not only a hover tip
+            assert f"fires at most {spec.fire_capacity_per_turn:,.0f} engagements a month" in row.heading.value, item
     # doctrine: per threat class, one slot per type able to engage it, offering only those types
     for threat, editor in controls.doctrine.threats.items():
         engaging = {item for item, spec in scenario.catalogue.items() if threat in spec.pk}
         assert len(editor.slots) == len(engaging)
         for choice, _ in editor.slots:
             assert {value for _, value in choice.options} == engaging | {NO_LAYER}
+            for label, value in choice.options:
+                limit = value != NO_LAYER and scenario.catalogue[value].fire_capacity_per_turn
+                if limit:
+                    assert f"at most {limit:,.0f} engagements a month" in label
     # strike plan: strike drones x target sets within their reach
     expected = {
         (item, target)

@@ -261,8 +261,11 @@ def test_the_last_turn_ends_the_game_and_shows_the_report(tmp_path, expected_das
     production = dashboard.controls.items["interceptor_drone"].production
     for turn in range(1, 5):
         if turn == 2:
-            # leakers hit industry: last turn's 300 is above this turn's capacity, and the engine says so
-            assert production.value == 300 and production.limit == 299
+            # leakers hit industry: last turn's 300 is above this turn's capacity, so the standing
+            # order is lowered to it, and the student is told why; the turn is not blocked
+            assert production.value == 299 and production.limit == 299
+            assert "Interceptor drone production lowered from 300 to 299: damage cut your lines." in dashboard.status.text
+            assert "Full account: the raid cost you" in dashboard.status.text
         if production.value > production.limit:
             assert dashboard.problems.problems == [
                 f"Production of Interceptor drone: {production.value} ordered, capacity is {production.limit} this turn."
@@ -314,6 +317,27 @@ def test_header_shows_a_date_with_its_risk_and_then_that_it_is_late(variant):
         dashboard.game.play_turn(dashboard.game.orders())
     dashboard.header.refresh(dashboard.game)
     assert "targeting web" not in dashboard.header.widget.value
+
+
+def test_buying_beyond_the_fire_limit_is_said_plainly_and_not_refused():
+    from wargame.orders import fire_limit_notes, orders_to_arrays
+
+    game = Game("gulf_depletion", seed=0, mode="expected")
+    for _ in range(6):
+        game.play_turn(game.orders())  # the starting doctrine never fires electronic warfare
+    ew = game.tables.items.index("ew")
+    held = game.state.stock[0, ew]
+    orders = game.orders()
+    orders.imports["ew"] = 1000
+    notes = fire_limit_notes(game.state, orders_to_arrays(orders, game.tables), game.tables)
+    # 300 engagements a month, one shot each, 2 turns left: at most 600 can ever be fired
+    assert notes == [
+        "Electronic-warfare jamming engagement: only 300 of these can be fired a month (1 shot per target at most), "
+        f"600 in the 2 turns left; with this order you will hold {held + 1000:,.0f}."
+    ]
+    assert not game.check(orders)  # said, not refused
+    orders.imports["ew"] = 0
+    assert fire_limit_notes(game.state, orders_to_arrays(orders, game.tables), game.tables) == []
 
 
 def _contrast_on_white(colour: str) -> float:

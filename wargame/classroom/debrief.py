@@ -17,9 +17,12 @@ instructor puts the files in one folder and opens ``notebooks/instructors/11_cla
       python -m wargame.classroom make-example assets/class_session_example
       python -m wargame.classroom compare assets/class_session_example
 
-How teams are ranked (``RANK_BY``): first by how many of the scenario's par values they met,
-then by infrastructure preserved (higher is better), then by the cost-exchange ratio (lower
-is better), then by damage suffered (lower is better). Equal figures share a rank.
+How teams are ranked (``RANK_BY``): by the full account -- what the raids cost the team
+(interceptors fired plus damage suffered) per dollar they cost the adversary, lower is better
+-- then by infrastructure preserved (higher is better), then by civilians harmed (fewer is
+better). Pars met are shown beside the rank as context, never as its first key: a team that
+never fires can meet a par on money and still lose the country. Equal figures share a rank;
+``ranking_note`` says the rule in words, and each table carries it in ``.attrs["ranked_by"]``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from .. import format as fmt
 from ..batch import SimulationResult, decide
 from ..files import FileRefused, contained_path
 from ..game import Game, SaveFileError
-from ..lessons.metrics import interceptor_items, outcome, ratio, spending_by_category
+from ..lessons.metrics import interceptor_items, outcome, outcome_table, par_met, ratio, spending_by_category
 from ..orders import orders_from_arrays
 from ..policies import BUILT_IN
 from ..scenario import Scenario, load_scenario
@@ -49,10 +52,12 @@ EXAMPLE_FOLDER_NAME = "class_session_example"
 
 # The columns of ``compare``, by group, for showing a few at a time.
 OUTCOME_COLUMNS = [
+    "full_exchange_ratio",
     "infrastructure_preserved_pct",
     "civilian_harm_people",
     "cost_exchange_ratio",
     "strike_exchange_ratio",
+    "defender_cost_usd",
     "damage_usd",
     "incidents_count",
     "money_end_usd",
@@ -75,11 +80,27 @@ DECISION_COLUMNS = [
     "development_cycles",
 ]
 
-RANK_BY = ("pars_met", "infrastructure_preserved_pct", "cost_exchange_ratio", "damage_usd")
+RANK_BY = ("full_exchange_ratio", "infrastructure_preserved_pct", "civilian_harm_people")
 # Which way is better, where ``Figure.better`` of ``metrics.outcome`` does not say it for ranking:
-# pars met is a count (more is better), and ``outcome`` marks damage_usd "higher" because it
-# sets no par for it, while less damage is better.
-BETTER = {"pars_met": "higher"}
+# pars met is a count (more is better).
+BETTER = {"pars_met": "higher", "all_pars_met_pct": "higher"}
+
+# How each ranking key reads in the sentence that says what a table is ranked by.
+RANK_WORDS = {
+    "full_exchange_ratio": "the full account (what the raids cost you, interceptors fired plus damage, per dollar they cost the adversary; lower is better)",
+    "infrastructure_preserved_pct": "infrastructure preserved (higher is better)",
+    "civilian_harm_people": "civilians harmed (fewer is better)",
+    "cost_exchange_ratio": "the raw cost exchange (interceptors fired per dollar of raid; lower is better, and not firing flatters it)",
+    "damage_usd": "damage suffered (lower is better)",
+    "pars_met": "pars met (more is better)",
+}
+
+
+def ranking_note(rank_by: Sequence[str] = RANK_BY) -> str:
+    """The ranking rule in words, for the top of a ranked table."""
+    words = [RANK_WORDS.get(key, key.replace("_", " ")) for key in rank_by]
+    rule = words[0] + "".join(f", then {w}" for w in words[1:])
+    return f"Ranked by {rule}. Pars met are shown as context."
 
 
 def example_session_folder() -> Path:
@@ -288,7 +309,9 @@ def compare(games, rank_by: Sequence[str] = RANK_BY) -> pd.DataFrame:
     table.insert(0, "rank", 0)
     for _, group in table.groupby("scenario", sort=False):
         table.loc[group.index, "rank"] = rank(group, rank_by, better)
-    return table.sort_values(["scenario", "rank"], kind="stable")
+    table = table.sort_values(["scenario", "rank"], kind="stable")
+    table.attrs["ranked_by"] = ranking_note(rank_by)
+    return table
 
 
 # --- ranking policies from batched runs ---------------------------------------------------------
@@ -300,11 +323,11 @@ def run_outcomes(result: SimulationResult, scenario: Scenario | str) -> pd.DataF
     ``scenario`` is the one the batch was played on (a ``SimulationResult`` does not keep it).
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    rows = [
-        {"run": run, **_figure_row(outcome(history.set_index("turn"), scenario))}
-        for run, history in result.history.groupby("run", sort=True)
-    ]
-    return pd.DataFrame(rows).set_index("run")
+    figures = outcome_table(result.history)
+    passed = par_met(figures, scenario)
+    figures["pars_met"], figures["pars_set"] = passed["pars_met"], passed["pars_set"]
+    figures.index.name = "run"
+    return figures
 
 
 def figure_directions(scenario: Scenario | str) -> dict[str, str]:
@@ -328,8 +351,9 @@ def rank_policies(
     ``runs`` maps a policy's name to its ``SimulationResult`` or to the per-run outcomes that
     ``run_outcomes`` gives for it (faster when you rank again after adding a policy); a list
     of results is named by their ``policy``. Policies are ranked by their mean figures with
-    the same rule as ``compare`` ranks teams (``RANK_BY``). ``all_pars_met_pct`` is the share
-    of runs that met every par the scenario sets.
+    the same rule as ``compare`` ranks teams (``RANK_BY``: the full account first).
+    ``all_pars_met_pct`` is the share of runs that met every par the scenario sets; it is
+    context, not a ranking key.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if not isinstance(runs, Mapping):
@@ -343,8 +367,12 @@ def rank_policies(
         row["all_pars_met_pct"] = 100.0 * float((figures["pars_met"] == figures["pars_set"]).mean()) if judged.any() else np.nan
         rows.append(row)
     table = pd.DataFrame(rows).set_index("policy")
+    first = [c for c in ("runs", *rank_by, "all_pars_met_pct", "pars_met", "pars_set") if c in table]
+    table = table[first + [c for c in table.columns if c not in first]]
     table.insert(0, "rank", rank(table, rank_by, figure_directions(scenario)))
-    return table.sort_values("rank", kind="stable")
+    table = table.sort_values("rank", kind="stable")
+    table.attrs["ranked_by"] = ranking_note(rank_by)
+    return table
 
 
 # --- the example session ------------------------------------------------------------------------
@@ -454,9 +482,11 @@ def run_compare(args: argparse.Namespace) -> int:
     for problem in session.problems:
         print(f"not loaded: {problem}", file=sys.stderr)
     if session:
-        columns = ["rank", "pars_met", "pars_set", "infrastructure_preserved_pct", "cost_exchange_ratio", "damage_usd"]
+        columns = ["rank", "full_exchange_ratio", "infrastructure_preserved_pct", "civilian_harm_people", "cost_exchange_ratio", "pars_met", "pars_set"]
+        table = compare(session)
+        print(table.attrs["ranked_by"])
         with pd.option_context("display.width", 160, "display.max_columns", None, "display.float_format", "{:,.1f}".format):
-            print(compare(session)[columns])
+            print(table[columns])
     return 1 if session.problems else 0
 
 

@@ -8,12 +8,15 @@ A scenario's ``lessons`` section overrides any of them per kind. Templates name 
 
 TEXTS: dict[str, dict[str, str]] = {
     "cost_exchange": {
-        "headline": "You fired {interceptor_spend} of interceptors at a raid that cost the adversary {raid_cost} ({ratio}).",
+        "headline": (
+            "The raid cost the adversary {raid_cost} and cost you {defender_cost} ({full_ratio} on the full account): "
+            "{interceptor_spend} of interceptors fired ({ratio}) and {damage} of damage."
+        ),
         "detail": (
-            "Turn {turn}: {downed} downed, {leaked} got through and did {damage} of damage; the interceptors "
-            "protected about {value_protected}. Since the start you have spent {cumulative_spend} against "
-            "{cumulative_raid_cost} of raids ({cumulative_ratio}). A raw ratio hides what was saved: compare it "
-            "with the value protected."
+            "Turn {turn}: {downed} downed, {leaked} got through; the interceptors protected about {value_protected}. "
+            "Since the start the raids have cost you {cumulative_defender_cost} against {cumulative_raid_cost} "
+            "({cumulative_full_ratio} on the full account); interceptors alone {cumulative_spend} ({cumulative_ratio}). "
+            "Not firing makes the raw ratio look cheap and the full account terrible."
         ),
     },
     "stockpile": {
@@ -23,7 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "capacity_gap": {
         "headline": "{item}: you used {used} and received {produced} this turn (gap {gap}).",
         "detail": (
-            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}). "
+            "Your {counted} lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}). "
             "On order: {on_order}, all landed by turn {arrival_turn}."
         ),
     },
@@ -45,7 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "cost_exchange": {"warning_ratio": 1.0, "critical_ratio": 10.0},
+    # on the full account: what the raid cost the defender (interceptors plus damage) per dollar it cost
+    "cost_exchange": {"warning_ratio": 5.0, "critical_ratio": 20.0},
     "stockpile": {"warning_runway_turns": 3.0, "critical_runway_turns": 1.0, "context_used_pct": 80.0},
     "capacity_gap": {"warning_benchmark_pct": 10.0},
     "autonomy": {"warning_hit_rate": 0.2},
@@ -56,11 +60,26 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 # Wordings used instead of the default detail when a figure it needs is absent this turn
 # (only when the scenario keeps the default detail).
 VARIANTS: dict[str, dict[str, str]] = {
+    "cost_exchange": {
+        "ran_dry": (
+            "Nothing left to fire: your {dry_items} ran out, and {leaked} threats got through and did {damage} of damage. "
+            "The raid cost you {defender_cost} ({full_ratio} on the full account); the {ratio} on interceptors alone "
+            "looks cheap only because there was nothing left to fire."
+        ),
+    },
+    "stockpile": {
+        "empty": "{item}: empty now; this layer cannot fire until more arrives ({used} fired since the start).",
+        "not_running_down": "{item}: {stock} left, {used_pct} used since the start; not running down at this turn's burn.",
+    },
     "capacity_gap": {
+        "last_turn": (
+            "This was the last turn: nothing ordered now would arrive before the end, so the gap is the one "
+            "your earlier orders left. Your lines made about {annual_output} a year."
+        ),
         "no_benchmark": "Your lines now make about {annual_output} a year. On order: {on_order}, all landed by turn {arrival_turn}.",
         "no_benchmark_nothing_on_order": "Your lines now make about {annual_output} a year, and nothing more is on order.",
         "nothing_on_order": (
-            "Your lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}); "
+            "Your {counted} lines now make about {annual_output} a year, {benchmark_pct} of {benchmark_label} ({benchmark}); "
             "nothing more is on order."
         ),
     },

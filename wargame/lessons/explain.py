@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import format as fmt
 from ..format import money
+from ..scenario.display import fire_limit_words
 
 
 def _n(value) -> str:
@@ -33,6 +34,11 @@ def _item_name(tables, index) -> str:
     return tables.scenario.catalogue[tables.items[int(index)]].name
 
 
+def _fire_limit(tables, index) -> str:
+    limit = float(tables.fire_capacity[int(index)])
+    return f", {fire_limit_words(limit, tables.turn_length_days)}" if limit != float("inf") else ""
+
+
 def explain_leaks(report, tables) -> str:
     """How many got through, threat class by threat class, layer by layer."""
     stochastic = _stochastic(report)
@@ -51,7 +57,7 @@ def explain_leaks(report, tables) -> str:
             shots = int(i["shots"])
             story.append(
                 f"layer {i['layer']} ({_item_name(tables, i['item'])}, pk {fmt.plain(float(i['pk']))}, {fmt.count(shots, 'shot')}, "
-                f"P(kill) {fmt.plain(float(i['p_kill']))}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
+                f"P(kill) {fmt.plain(float(i['p_kill']))}{_fire_limit(tables, i['item'])}) engaged {_n(i['engaged'])} of {_n(i['came'])} and downed "
                 + _drawn(e.value, float(i["engaged"]) * float(i["p_kill"]), stochastic)
                 + (f"; it had {_n(i['stock_before'])} in stock and fired {_n(i['fired'])}" if float(i["fired"]) > 0 else "; it had nothing left to fire")
             )
@@ -142,7 +148,16 @@ def explain(report, tables, metric: str) -> str:
             + " "
             + explain_raid_cost(report, tables)
         )
+    if metric in ("full_exchange_ratio", "defender_cost_usd"):
+        m = report.metrics
+        return (
+            f"The full account: {money(m['interceptor_spend_usd'])} of interceptors fired + {money(m['damage_usd'])} of damage "
+            f"= {money(m['defender_cost_usd'])}, against {money(m['raid_cost_usd'])} of raid = {fmt.ratio(m['full_exchange_ratio'])}. "
+            + explain_spend(report, tables)
+            + " "
+            + explain_damage(report, tables)
+        )
     if metric not in EXPLAINERS:
-        known = ", ".join(sorted({*EXPLAINERS, "cost_exchange_ratio"}))
+        known = ", ".join(sorted({*EXPLAINERS, "cost_exchange_ratio", "full_exchange_ratio", "defender_cost_usd"}))
         raise KeyError(f"No explanation for {metric!r}; figures that can be explained: {known}.")
     return EXPLAINERS[metric](report, tables)

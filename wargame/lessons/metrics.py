@@ -55,8 +55,13 @@ def used_per_turn(history: pd.DataFrame, item: str) -> pd.Series:
 
 
 def runway_turns(stock: float, burn_per_turn: float, arriving_per_turn: float = 0.0) -> float:
-    """Turns until a stock runs out at the current burn, net of what arrives; inf if it never does."""
+    """Turns until a stock runs out at the current burn, net of what arrives; inf if it never does.
+
+    Players never read the inf: ``wargame.format.turns`` says "empty now" or "not running down".
+    """
     net = burn_per_turn - arriving_per_turn
+    if stock <= 0:
+        return 0.0
     return float("inf") if net <= 0 else stock / net
 
 
@@ -98,6 +103,97 @@ def cumulative_strike_exchange(history: pd.DataFrame) -> pd.Series:
     return (value / cost.where(cost > 0)).fillna(0.0)
 
 
+def cumulative_full_exchange(history: pd.DataFrame) -> pd.Series:
+    """The full account to each turn: interceptors fired plus damage, over the raids' cost."""
+    cost = history["defender_cost_usd"].cumsum()
+    faced = history["raid_cost_usd"].cumsum()
+    return (cost / faced.where(faced > 0)).fillna(0.0)
+
+
+# Per-turn columns summed over a game (or each run of a batch) to judge it: the one place the
+# outcome figures are made from sums, for one game (``outcome``) and for batches alike.
+OUTCOME_SUMS = (
+    "defender_cost_usd",
+    "interceptor_spend_usd",
+    "raid_cost_usd",
+    "damage_usd",
+    "value_protected_usd",
+    "civilian_harm_people",
+    "incidents_count",
+    "strike_cost_usd",
+    "strike_value_destroyed_usd",
+    "spend_total_usd",
+    "incident_charges_usd",
+)
+
+
+def _divide(numerator, denominator, empty: float = 0.0):
+    numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
+    return np.divide(numerator, denominator, out=np.full(np.broadcast(numerator, denominator).shape, empty), where=denominator > 0)
+
+
+def outcome_table(history: pd.DataFrame, by: str | None = "run") -> pd.DataFrame:
+    """Outcome figures of each game in a history (one row per ``by`` value, or one for all).
+
+    Columns: the full account (``defender_cost_usd`` and ``full_exchange_ratio``), the raw
+    ``cost_exchange_ratio``, ``infrastructure_preserved_pct``, ``civilian_harm_people``,
+    ``incidents_count``, ``strike_exchange_ratio``, ``damage_usd``, ``money_end_usd`` and
+    ``unspent_pct`` (money left at the end, as a share of all the money received).
+    """
+    present = [name for name in OUTCOME_SUMS if name in history]
+    if by is None:
+        sums = history[present].sum().to_frame().T
+        last = history[["money_end_usd"]].iloc[[-1]].reset_index(drop=True)
+    else:
+        grouped = history.groupby(by, sort=True)
+        sums, last = grouped[present].sum(), grouped[["money_end_usd"]].last()
+    sums = sums.reindex(columns=list(OUTCOME_SUMS), fill_value=0.0)
+    table = pd.DataFrame(index=sums.index)
+    table["full_exchange_ratio"] = _divide(sums["defender_cost_usd"], sums["raid_cost_usd"])
+    table["cost_exchange_ratio"] = _divide(sums["interceptor_spend_usd"], sums["raid_cost_usd"])
+    threatened = sums["value_protected_usd"] + sums["damage_usd"]
+    table["infrastructure_preserved_pct"] = 100.0 * _divide(sums["value_protected_usd"], threatened, empty=1.0)
+    table["civilian_harm_people"] = sums["civilian_harm_people"]
+    table["incidents_count"] = sums["incidents_count"]
+    table["strike_exchange_ratio"] = _divide(sums["strike_value_destroyed_usd"], sums["strike_cost_usd"])
+    table["defender_cost_usd"] = sums["defender_cost_usd"]
+    table["raid_cost_usd"] = sums["raid_cost_usd"]
+    table["interceptor_spend_usd"] = sums["interceptor_spend_usd"]
+    table["damage_usd"] = sums["damage_usd"]
+    table["money_end_usd"] = last["money_end_usd"].to_numpy()
+    received = table["money_end_usd"] + sums["spend_total_usd"] + sums["incident_charges_usd"]
+    table["unspent_pct"] = 100.0 * _divide(table["money_end_usd"], received)
+    return table
+
+
+# Which figures each par value judges, and which side of par is good.
+PAR_FIGURES = {
+    "full_exchange_ratio_max": ("full_exchange_ratio", "lower"),
+    "infrastructure_preserved_pct": ("infrastructure_preserved_pct", "higher"),
+    "civilian_harm_max": ("civilian_harm_people", "lower"),
+    "incidents_max": ("incidents_count", "lower"),
+    "cost_exchange_ratio_max": ("cost_exchange_ratio", "lower"),
+}
+
+
+def par_met(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """For each row of an ``outcome_table``: whether each par the scenario sets was met.
+
+    Adds ``pars_met``, ``pars_set`` and ``all_pars_met`` (True only when every par was met).
+    """
+    met = pd.DataFrame(index=table.index)
+    for field, (figure, better) in PAR_FIGURES.items():
+        value = getattr(scenario.par, field, None)
+        if value is None:
+            continue
+        met[f"met_{field}"] = table[figure] <= value if better == "lower" else table[figure] >= value
+    judged = [c for c in met.columns if c.startswith("met_")]
+    met["pars_met"] = met[judged].sum(axis=1) if judged else 0
+    met["pars_set"] = len(judged)
+    met["all_pars_met"] = (met["pars_met"] == met["pars_set"]) & (met["pars_set"] > 0)
+    return met
+
+
 def infrastructure_preserved_pct(history: pd.DataFrame) -> float:
     """Share of the damage the raids could have done that was prevented (downed real threats)."""
     protected = float(history["value_protected_usd"].sum())
@@ -113,29 +209,34 @@ def spending_by_category(history: pd.DataFrame) -> dict[str, float]:
 
 
 def outcome(history: pd.DataFrame, scenario: Scenario) -> list[Figure]:
-    """The game's outcome figures, each against the scenario's par value where it sets one."""
+    """The game's outcome figures, each against the scenario's par value where it sets one.
+
+    The full account comes first: it is what a game is judged and ranked on.
+    """
     par = scenario.par
+    row = outcome_table(history, by=None).iloc[0]
     return [
+        Figure(
+            "full_exchange_ratio",
+            "Full account: what the raids cost you (interceptors fired plus damage) per dollar they cost the adversary",
+            float(row["full_exchange_ratio"]),
+            "ratio",
+            par.full_exchange_ratio_max,
+            "lower",
+        ),
         Figure(
             "infrastructure_preserved_pct",
             "Infrastructure preserved",
-            infrastructure_preserved_pct(history),
+            float(row["infrastructure_preserved_pct"]),
             "%",
             par.infrastructure_preserved_pct,
             "higher",
         ),
-        Figure(
-            "civilian_harm_people",
-            "Civilians harmed",
-            float(history["civilian_harm_people"].sum()),
-            "people",
-            par.civilian_harm_max,
-            "lower",
-        ),
+        Figure("civilian_harm_people", "Civilians harmed", float(row["civilian_harm_people"]), "people", par.civilian_harm_max, "lower"),
         Figure(
             "cost_exchange_ratio",
-            "Cost exchange: your interceptor spend per dollar of raid",
-            float(cumulative_cost_exchange(history).iloc[-1]),
+            "Raw cost exchange: interceptors fired per dollar of raid (not firing flatters it)",
+            float(row["cost_exchange_ratio"]),
             "ratio",
             par.cost_exchange_ratio_max,
             "lower",
@@ -143,10 +244,11 @@ def outcome(history: pd.DataFrame, scenario: Scenario) -> list[Figure]:
         Figure(
             "strike_exchange_ratio",
             "Strike exchange: value destroyed per dollar of your strikes",
-            float(cumulative_strike_exchange(history).iloc[-1]),
+            float(row["strike_exchange_ratio"]),
             "ratio",
         ),
-        Figure("damage_usd", "Damage suffered", float(history["damage_usd"].sum()), "USD", better="lower"),
-        Figure("incidents_count", "Misidentification incidents", float(history["incidents_count"].sum()), "incidents", par.incidents_max, "lower"),
-        Figure("money_end_usd", "Money left", float(history["money_end_usd"].iloc[-1]), "USD"),
+        Figure("defender_cost_usd", "What the raids cost you: interceptors fired plus damage", float(row["defender_cost_usd"]), "USD", better="lower"),
+        Figure("damage_usd", "Damage suffered", float(row["damage_usd"]), "USD", better="lower"),
+        Figure("incidents_count", "Misidentification incidents", float(row["incidents_count"]), "incidents", par.incidents_max, "lower"),
+        Figure("money_end_usd", "Money left", float(row["money_end_usd"]), "USD"),
     ]

@@ -13,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from ..lessons.metrics import Figure, interceptor_items, outcome, stockpile_table
+from ..lessons.metrics import Figure, interceptor_items, outcome, outcome_table, stockpile_table
 from .. import format as fmt
 from ..format import money, number
 from ..orders import Orders, default_orders
@@ -146,6 +146,24 @@ def heading(game_facts: dict, scenario) -> str:
     )
 
 
+def full_account_words(history: pd.DataFrame) -> str:
+    """The game's full account in two sentences, read as a verdict when the defence failed."""
+    row = outcome_table(history, by=None).iloc[0]
+    kept, full = row["infrastructure_preserved_pct"], row["full_exchange_ratio"]
+    words = (
+        f"The raids cost the adversary {money(row['raid_cost_usd'])} and cost you {money(row['defender_cost_usd'])}: "
+        f"{money(row['interceptor_spend_usd'])} of interceptors fired and {money(row['damage_usd'])} of damage, "
+        f"{show(full, 'ratio')} on the full account (interceptors alone: {show(row['cost_exchange_ratio'], 'ratio')}). "
+        f"You kept {show(kept, '%')} of the infrastructure the raids aimed at."
+    )
+    if kept < 50:
+        words += (
+            f" This is a defeat: most of what the raids aimed at was destroyed, and every dollar the adversary "
+            f"spent cost you {money(full)}."
+        )
+    return words
+
+
 def outcome_section(history: pd.DataFrame, scenario) -> str:
     figures = outcome(history, scenario)
     rows = []
@@ -158,13 +176,15 @@ def outcome_section(history: pd.DataFrame, scenario) -> str:
         )
     with_par = [f for f in figures if verdict(f) != NO_PAR]
     met = [f for f in with_par if verdict(f) == MET]
+    words = full_account_words(history) + " "
     if with_par:
-        missed = [f.label.lower() for f in with_par if verdict(f) == NOT_MET]
-        words = f"You met par on {len(met)} of the {len(with_par)} figures this scenario sets a par for."
-        if missed:
-            words += " Not met: " + "; ".join(missed) + "."
+        missed = [f.label.split(":")[0].lower() for f in with_par if verdict(f) == NOT_MET]
+        if not missed:
+            words += f"You met par on all {len(with_par)} figures this scenario sets a par for: a sound defence at a bearable cost."
+        else:
+            words += f"You met par on {len(met)} of the {len(with_par)} figures this scenario sets a par for. Not met: " + "; ".join(missed) + "."
     else:
-        words = "This scenario sets no par values; compare your figures with other players'."
+        words += "This scenario sets no par values; compare your figures with other players'."
     table = (
         "<table class='outcome'><caption class='small'>Your result against the scenario's par: what a competent play achieves. "
         f"{VERDICTS[MET][0]} met par, {VERDICTS[NOT_MET][0]} not met, {VERDICTS[NO_PAR][0]} no par set.</caption>"

@@ -41,6 +41,18 @@ def scenario_html(scenario: Any) -> str:
 # --- formatting numbers (``wargame.format``) ------------------------------------------------
 
 
+def per_turn_words(turn_length_days: int) -> str:
+    """'a month' for monthly turns, else 'a turn'."""
+    return "a month" if 28 <= turn_length_days <= 31 else "a turn"
+
+
+def fire_limit_words(limit: float | None, turn_length_days: int) -> str:
+    """An interceptor's fire limit as a student reads it: 'at most 300 engagements a month'."""
+    if limit is None or limit == float("inf"):
+        return "no fire limit"
+    return f"at most {number(limit)} engagements {per_turn_words(turn_length_days)}"
+
+
 def days_and_turns(days: int, turn_length_days: int) -> str:
     """``720`` days with 30-day turns -> ``720 days (24 turns)``."""
     return f"{fmt.days(days)} ({fmt.turns(days / turn_length_days)})"
@@ -143,7 +155,7 @@ def _catalogue(scenario: Any) -> str:
     threats = scenario.adversary.threats
     headers = ["Item", "Role", "Unit cost"]
     headers += [f"pk vs {threat.name}" for threat in threats.values()]
-    headers += ["Stock", "Capacity per turn", "Capacity lead time"]
+    headers += ["Stock", "Fire limit", "Capacity per turn", "Capacity lead time"]
     rows = []
     for item_id, item in scenario.catalogue.items():
         pks = [
@@ -159,6 +171,7 @@ def _catalogue(scenario: Any) -> str:
                 sourced_figure(item.unit_cost_usd),
                 *pks,
                 escape(number(item.stock_units)),
+                escape(fire_limit_words(item.fire_capacity_per_turn, scenario.turn_length_days) if item.pk else "—"),
                 escape(number(item.capacity_units_per_turn)),
                 escape(days_and_turns(item.capacity_lead_time_days, scenario.turn_length_days)),
             ]

@@ -16,12 +16,13 @@ LESSON_FIELDS: dict[str, tuple[str, ...]] = {
     "cost_exchange": (
         "turn", "interceptor_spend", "raid_cost", "ratio", "cumulative_spend", "cumulative_raid_cost",
         "cumulative_ratio", "value_protected", "damage", "downed", "leaked", "decoys", "strike_cost",
-        "strike_value", "strike_ratio",
+        "strike_value", "strike_ratio", "defender_cost", "full_ratio", "cumulative_defender_cost",
+        "cumulative_full_ratio", "leaked_real", "dry_items",
     ),
     "stockpile": ("turn", "item", "stock", "used", "used_pct", "burn", "runway"),
     "capacity_gap": (
         "turn", "item", "produced", "used", "gap", "annual_output", "benchmark", "benchmark_label",
-        "benchmark_pct", "on_order", "arrival_turn",
+        "benchmark_pct", "on_order", "arrival_turn", "counted",
     ),
     "autonomy": (
         "turn", "level", "hit_rate", "jamming", "kill_chain_minutes", "operators", "sorties", "hits",
@@ -32,7 +33,7 @@ LESSON_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 THRESHOLD_NAMES: dict[str, tuple[str, ...]] = {
-    "cost_exchange": ("warning_ratio", "critical_ratio"),
+    "cost_exchange": ("warning_ratio", "critical_ratio"),  # judged on the full account
     "stockpile": ("warning_runway_turns", "critical_runway_turns", "context_used_pct"),
     "capacity_gap": ("warning_benchmark_pct",),
     "autonomy": ("warning_hit_rate",),

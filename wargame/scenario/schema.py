@@ -418,8 +418,14 @@ class LessonText(Model):
 
 
 class Par(Model):
-    """What a competent play achieves, for the after-action report."""
+    """What a sound defence achieves and an idle or missiles-only one cannot.
 
+    A game meets par when it meets every value set. The full account (interceptors fired plus
+    damage, per dollar of raid) is the one to set: the raw cost-exchange ratio alone rewards
+    not firing.
+    """
+
+    full_exchange_ratio_max: float | None = Field(None, gt=0)
     infrastructure_preserved_pct: float | None = Field(None, ge=0, le=100)
     civilian_harm_max: float | None = Field(None, ge=0, le=MAX_UNITS)
     cost_exchange_ratio_max: float | None = Field(None, gt=0, le=MAX_UNITS)

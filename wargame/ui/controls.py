@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from ..format import count, days, money, number, percent
 from ..orders import Orders
+from ..scenario.display import fire_limit_words
 from ..palette import BORDER_GREY
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
@@ -43,6 +44,7 @@ class ItemOrders:
         cost_note = sourced_note(spec.unit_cost_usd)
         self.heading = widgets.HTML(
             f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
+            + (f"; fires {escape(fire_limit_words(spec.fire_capacity_per_turn, scenario.turn_length_days))}" if spec.pk else "")
             + (f"<br><small>{escape(spec.description)}</small>" if spec.description else ""),
             tooltip=cost_note or f"Unit cost of {spec.name}",
         )

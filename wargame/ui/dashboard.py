@@ -13,9 +13,9 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..batch import forecast
-from ..format import count, duration, number
+from ..format import count, duration, money, number, ratio
 from ..game import Game, GameOver, SaveFileError
-from ..orders import OrdersError
+from ..orders import OrdersError, fire_limit_notes, orders_to_arrays
 from .controls import OrderControls
 from .panels import DASHBOARD_CSS, CostMeter, FilesPanel, Header, LessonsPanel, ProblemsPanel, Status
 from .plots import ForecastPanel, PlotPanel
@@ -142,7 +142,7 @@ class Dashboard(widgets.VBox):
         except OrdersError:
             costs = None
         self.meter.show(costs, game.view().money_usd)
-        self.problems.show(problems)
+        self.problems.show(problems, notes=[] if costs is None else fire_limit_notes(game.state, orders_to_arrays(orders, game.tables), game.tables))
         self.end_turn_button.disabled = bool(problems)
         self.forecast_button.disabled = bool(problems)
 
@@ -171,9 +171,12 @@ class Dashboard(widgets.VBox):
         self.fan.clear()
         self._show_game(self.game.orders())
         m = report.metrics
+        notes = " ".join(self.game.order_notes)
         self.status.say(
             f"Turn {report.turn} played: {number(m.get('downed_units', 0))} downed, {number(m.get('leaked_units', 0))} got through. "
-            "Its report and lessons are below."
+            f"Full account: the raid cost you {money(m.get('defender_cost_usd', 0))} (interceptors plus damage), "
+            f"{ratio(m.get('full_exchange_ratio', 0))} of its cost; interceptors alone {ratio(m.get('cost_exchange_ratio', 0))}. "
+            "Its report and lessons are below." + (f" {notes}" if notes else "")
         )
 
     def _undo(self, _button=None) -> None:

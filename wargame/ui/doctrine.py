@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from ..orders import Layer
 from ..format import count, minutes, money, number, percent
+from ..scenario.display import fire_limit_words
 from .inputs import put, set_limit, whole_box
 from .text import LABEL_STYLE, escape, sourced, whole
 
@@ -72,7 +73,8 @@ class ThreatDoctrine:
         spec = self.scenario.catalogue[item]
         pk = spec.pk[self.threat]
         contested = ", contested" if pk.contested else ""
-        return f"{spec.name} (pk {percent(pk.value)}{contested}; {money(float(spec.unit_cost_usd.value))} a shot)"
+        limit = fire_limit_words(spec.fire_capacity_per_turn, self.scenario.turn_length_days)
+        return f"{spec.name} (pk {percent(pk.value)}{contested}; {money(float(spec.unit_cost_usd.value))} a shot; {limit})"
 
     def _chosen(self, item: str, shots: widgets.BoundedIntText) -> None:
         if item and item in self.scenario.catalogue:
@@ -99,13 +101,13 @@ class ThreatDoctrine:
                 f"Doctrine against {self.name}: {count(len(layers), 'layer')}, but only {count(len(self.slots), 'type')} can engage it."
             )
         for k, (choice, shots) in enumerate(self.slots):
-            item, count = layers[k] if k < len(layers) else (NO_LAYER, 1)
+            item, shots_each = layers[k] if k < len(layers) else (NO_LAYER, 1)
             if item not in [value for _, value in choice.options]:
                 # a type that cannot engage this class: show it, flagged, for the engine to refuse
                 name = self.scenario.catalogue[item].name if item in self.scenario.catalogue else item
                 choice.options = list(choice.options) + [(f"{name} (cannot engage this threat)", item)]
             choice.value = item
-            put(shots, count)
+            put(shots, shots_each)
             self._chosen(item, shots)
 
 

@@ -130,15 +130,21 @@ class ProblemsPanel:
         self.widget = widgets.HTML()
         self.problems: list[str] = []
 
-    def show(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+    def show(self, problems: list[str], notes: list[str] = ()) -> None:
+        """Problems block the turn; notes (e.g. buying beyond a fire limit) only inform."""
+        self.problems, self.notes = list(problems), list(notes)
+        noted = (
+            "<div role='note'><b>Worth knowing:</b><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul></div>"
+            if notes
+            else ""
+        )
         if not problems:
-            self.widget.value = f"<span style='color:{TEXT_COLOURS['good']}'>&#10003; These orders can be played.</span>"
+            self.widget.value = f"<span style='color:{TEXT_COLOURS['good']}'>&#10003; These orders can be played.</span>" + noted
             return
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         self.widget.value = (
             f"<div role='alert' style='border-left:4px solid {OKABE_ITO['vermillion']};padding-left:8px'>"
-            f"<b>Change these before ending the turn:</b><ul>{items}</ul></div>"
+            f"<b>Change these before ending the turn:</b><ul>{items}</ul></div>" + noted
         )
 
 
