@@ -4,7 +4,8 @@
 #   make test   install into .venv if needed, then run every test (unit, property,
 #               notebook and browser tests)
 #
-# Also: `make install` (the install step alone) and `make clean`.
+# Also: `make class` (a live class session: FOLDER, SCENARIO, SEED, TEAMS, CLASS_ARGS),
+# `make test-slow` (the long suites), `make install` (the install step alone) and `make clean`.
 #
 # Overridable: PYTHON (the interpreter that makes the venv), NOTEBOOK, LAB_ARGS (extra
 # arguments for `jupyter lab`) and PYTEST_ARGS (extra arguments for pytest), e.g.
@@ -30,7 +31,7 @@ PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider
 	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
 	--ignore-glob='$(CURDIR)/notebooks/*.py'
 
-.PHONY: lab test test-slow install clean
+.PHONY: lab test test-slow class install clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(NOTEBOOK) $(LAB_ARGS)
@@ -38,7 +39,17 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_OPTS) $(PYTEST_ARGS)
 
-# The slow suite (tests marked `slow`): hundreds of seeded games per scenario and policy.
+# A live class session: the student app with Voilà, a link for students, a token for the console.
+FOLDER ?= class-session
+SCENARIO ?= tutorial
+SEED ?= 1
+TEAMS ?= 10
+CLASS_ARGS ?=
+class: $(STAMP)
+	$(BIN)/python -m wargame.classroom serve $(FOLDER) --scenario $(SCENARIO) --seed $(SEED) --teams $(TEAMS) $(CLASS_ARGS)
+
+# The slow suite (tests marked `slow`): hundreds of seeded games per scenario and policy, the
+# balance search, the 30-team class session benchmark.
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider $(PYTEST_ARGS)
 

@@ -48,6 +48,44 @@ class GameOver(RuntimeError):
     """Raised when a turn is played after the last one."""
 
 
+# The kinds of scenario event a White Cell may inject (a capability changes the kill chain
+# through the scenario's own dated list, so it is not one of them).
+INJECTABLE = ("delivery", "funding", "import_market", "raid_surge", "jamming", "legal_regime")
+
+
+def injected_event(event, turn: int, scenario: Scenario):
+    """A White Cell's event as a checked scenario event dated ``turn``; ``ValueError`` if not one.
+
+    Only what a scenario's own event may hold is accepted (the schema), and its item or threat
+    must be one of the scenario's.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from .scenario.schema import Event
+
+    data = event.model_dump(mode="json") if hasattr(event, "model_dump") else event
+    if not isinstance(data, dict):
+        raise ValueError(f"An injected event is a scenario event (a mapping with a type), not {quoted(data)}.")
+    if data.get("type") not in INJECTABLE:
+        raise ValueError(
+            f"This event cannot be injected: its type is {quoted(data.get('type'))} (allowed: {', '.join(INJECTABLE)})."
+        )
+    data = {**data, "turn": turn, "slip": None}
+    try:
+        checked = TypeAdapter(Event).validate_python(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"This event cannot be injected: {where}: {first['msg']}.") from None
+    item = getattr(checked, "item", None)
+    if item is not None and item not in scenario.catalogue:
+        raise ValueError(f"This event cannot be injected: the scenario has no item {quoted(item)} (it has: {', '.join(scenario.catalogue)}).")
+    threat = getattr(checked, "threat", None)
+    if threat is not None and threat not in scenario.adversary.threats:
+        raise ValueError(
+            f"This event cannot be injected: the scenario has no threat {quoted(threat)} (it has: {', '.join(scenario.adversary.threats)})."
+        )
+    return checked
 
 
 @dataclass
@@ -152,6 +190,9 @@ class Game:
         self._random_states: list = [self._random_state()]
         self._reports: list[TurnReport] = []
         self._history_rows: list[dict] = []
+        # events injected by a White Cell: those taken in by each turn played, and the next turn's
+        self._injected: list[tuple] = []
+        self._pending: list = []
 
     def _random_state(self):
         return self._draws.state() if hasattr(self._draws, "state") else None
@@ -211,6 +252,31 @@ class Game:
         arrays = orders_to_arrays(orders, self.tables)
         return {category: float(cost[0]) for category, cost in order_costs(self.state, arrays, self.tables).items()}
 
+    # --- events injected by a White Cell (a live class session) --------------------------------
+
+    def inject(self, event) -> None:
+        """Add an event to the next turn played, as if the scenario had it on that turn.
+
+        ``event`` is a scenario event (``wargame.scenario.schema``) or its data as a dict; its
+        ``turn`` is set to the next turn. The kinds a scenario allows are allowed (a delivery, an
+        import market closing, a budget cut or grant, a raid surge, ...); an item or threat the
+        scenario does not have is refused with a ``ValueError`` that names it. The event is
+        recorded in the game, saved with it, and replayed on the same turn when it is loaded.
+        """
+        if self.is_over:
+            raise GameOver(f"The game is over: all {self.scenario.turns} turns have been played.")
+        self._pending.append(injected_event(event, self.turn, self.scenario))
+
+    @property
+    def pending_events(self) -> tuple:
+        """Events injected into the next turn, not yet played."""
+        return tuple(self._pending)
+
+    @property
+    def injected_events(self) -> tuple:
+        """Every injected event of the turns played, in order (each carries its turn)."""
+        return tuple(event for turn in self._injected for event in turn)
+
     # --- playing -------------------------------------------------------------------------------
 
     def play_turn(self, orders: Orders | None = None) -> TurnReport:
@@ -233,7 +299,8 @@ class Game:
             raise OrdersError(problems)
         random_before = self._random_states[-1]
         try:
-            state, record = resolve_turn(self.state, arrays, self.tables, self._draws)
+            injected = tuple(self._pending)
+            state, record = resolve_turn(self.state, arrays, self.tables, self._draws, injected=injected)
             report = self._turn_report(orders, record)
             report.lessons = self._lessons(report, state)
             row = history_row(report)
@@ -245,6 +312,8 @@ class Game:
         self._random_states.append(random_after)
         self._reports.append(report)
         self._history_rows.append(row)
+        self._injected.append(injected)
+        self._pending = []
         return report
 
     def _turn_report(self, orders: Orders, record) -> TurnReport:
@@ -282,6 +351,7 @@ class Game:
         self._random_states.pop()
         self._reports.pop()
         self._history_rows.pop()
+        self._pending = list(self._injected.pop()) + self._pending  # they come again next turn
         self._restore_random_state(self._random_states[-1])
 
     @property

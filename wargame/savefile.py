@@ -21,6 +21,9 @@ Save files travel between students and instructors, so each one is untrusted inp
   (``files.contained_path``);
 - messages quote only the save itself, never the content of another file.
 
+Version 3 adds the events a White Cell injected (a live class session), each with its turn, so
+that replaying gives the same game; a save without them (versions 1 and 2) has none.
+
 Version 1 wrote the scenario's path as the game was given it (often absolute); version 2
 writes it relative to the save's folder. Both are read: a version-1 path that is absolute or
 leaves the folder is looked up by its file name beside the save (the fingerprint still has to
@@ -42,12 +45,13 @@ from .scenario.loading import SCENARIO_DIR, shipped_scenarios
 from .seeds import seed_problem
 
 SAVE_FORMAT = "drone-wargame-save"
-SAVE_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SAVE_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 SAVE_LIMIT_BYTES = 5 * MEGABYTE
 MODES = ("stochastic", "expected")
 # No scenario has more turns than the schema allows, so no save holds more turns of orders.
 MOST_TURNS = next(rule.le for rule in Scenario.model_fields["turns"].metadata if hasattr(rule, "le"))
+MOST_INJECTED_PER_TURN = 20  # a White Cell injects a few events a session, not hundreds a turn
 
 
 class SaveFileError(ValueError):
@@ -73,6 +77,7 @@ class SavedGame:
     seed: int
     mode: str
     orders: tuple[Orders, ...]
+    injected: tuple[dict, ...] = ()  # injected events' data, each with its turn
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -115,6 +120,7 @@ def save_data(game, folder: str | os.PathLike | None = None) -> dict:
         "seed": game.seed,
         "mode": game.mode,
         "orders": [report.orders.to_dict() for report in game.reports],
+        "injected": [event.model_dump(mode="json", exclude_none=True) for event in game.injected_events],
     }
 
 
@@ -195,7 +201,28 @@ def check_save(data, source: str = "save file") -> SavedGame:
         seed=int(data["seed"]),
         mode=data["mode"],
         orders=_saved_orders(data["orders"], damaged),
+        injected=_saved_injected(data.get("injected", []), len(data["orders"]), damaged),
     )
+
+
+def _saved_injected(saved, turns: int, damaged: str) -> tuple[dict, ...]:
+    """The injected events' data: a list of mappings, each dated on a turn the save played.
+
+    What each event may hold is checked when it is replayed (``Game.inject``: the scenario's
+    event schema and the scenario's items and threats).
+    """
+    if not isinstance(saved, list):
+        raise SaveFileError(f"{damaged}: its injected events are malformed ({quoted(saved)}; expected a list).")
+    if len(saved) > MOST_INJECTED_PER_TURN * max(turns, 1):
+        raise SaveFileError(f"{damaged}: it holds {len(saved):,} injected events for {turns} turns; at most {MOST_INJECTED_PER_TURN} a turn are read.")
+    for number, event in enumerate(saved, start=1):
+        turn = event.get("turn") if isinstance(event, dict) else None
+        if not isinstance(turn, int) or isinstance(turn, bool) or not 1 <= turn <= turns:
+            raise SaveFileError(
+                f"{damaged}: its injected event {number} is malformed ({quoted(event)}; expected a scenario event "
+                f"with a turn from 1 to {turns}, a turn the save played)."
+            )
+    return tuple(saved)
 
 
 def _scenario_reference(saved, damaged: str) -> ScenarioReference:
@@ -328,6 +355,12 @@ def replay(saved: SavedGame, scenario: Scenario, source: str, game_class):
         )
     game = game_class(scenario, seed=saved.seed, mode=saved.mode)
     for turn, orders in enumerate(saved.orders, start=1):
+        for number, event in enumerate(saved.injected, start=1):
+            if event["turn"] == turn:
+                try:
+                    game.inject(event)
+                except ValueError as error:
+                    raise SaveFileError(f"{source}: injected event {number} cannot be replayed: {error}") from None
         try:
             game.play_turn(orders)
         except OrdersError as error:

@@ -180,6 +180,9 @@ def _build(s: Scenario) -> Tables:
     for t, threat in enumerate(threat_list):
         for turn, multiplier in threat.schedule.items():
             raid_schedule[turn, t] = multiplier
+    for event in s.events:  # a raid surge multiplies its threat's schedule on its turn only
+        if event.type == "raid_surge":
+            raid_schedule[event.turn, threats.index(event.threat)] *= event.multiplier
 
     income = np.zeros(s.turns + 2)
     per_turn = float(s.budget.per_turn_usd.value)

@@ -22,20 +22,22 @@ from .state import State
 from .tables import Tables
 
 
-def resolve_turn(state: State, orders, tables: Tables, draws, keep_events: bool = True) -> tuple[State, Record]:
+def resolve_turn(state: State, orders, tables: Tables, draws, keep_events: bool = True, injected=()) -> tuple[State, Record]:
     """Play one turn of every game in the batch: the new state and what the turn recorded.
 
-    The orders must already be valid (see ``wargame.orders.order_problems``).
+    The orders must already be valid (see ``wargame.orders.order_problems``). ``injected``:
+    scenario events a White Cell injected into this turn (a live class session); they act as
+    scenario events dated this turn (a raid surge in the raid, the others with step 7).
     """
     record = Record(keep_events=keep_events)
     draws.start_turn()
     state = economy(state, orders, tables, record)
-    incoming = raid(state, tables, draws, record)
+    incoming = raid(state, tables, draws, record, injected)
     state, defence = air_defence(state, orders, incoming, tables, draws, record)
     state = damage(state, defence, tables, draws, record)
     state, strike = strikes(state, orders, tables, draws, record)
     state = adaptation(state, orders, defence.kills, strike.hits, tables, record)
-    state = scripted_events(state, tables, record, draws)
+    state = scripted_events(state, tables, record, draws, injected)
     state = deliveries(state, orders, tables, record)
     state = credit_next_turn(state, tables, strike.incident_charges, record)
     state = grow_launch_capacity(state, tables)

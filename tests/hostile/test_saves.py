@@ -115,7 +115,7 @@ def test_binary_garbage_is_not_a_text_file(saved):
 FIELD_DAMAGE = {
     "no-format": (lambda d: {k: v for k, v in d.items() if k != "format"}, ["not a save file"]),
     "a-list": (lambda d: [d], ["not a save file"]),
-    "version-99": (lambda d: changed(d, version=99), ["version 99", "newer kit", "reads version 2"]),
+    "version-99": (lambda d: changed(d, version=99), ["version 99", "newer kit", "reads version 3"]),
     "version-as-text": (lambda d: changed(d, version="1"), ["version '1'", "reads version"]),
     "version-true": (lambda d: changed(d, version=True), ["version True"]),
     "version-float": (lambda d: changed(d, version=1.0), ["version 1.0"]),
@@ -298,7 +298,7 @@ def test_a_scenario_beside_the_save_is_found_when_the_folder_moves(tutorial, tmp
     game.play_turn(game.orders())
     path = game.save(folder / "team.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["version"], data["scenario"]["path"]) == (2, "scenarios/my_course.yaml")
+    assert (data["version"], data["scenario"]["path"]) == (3, "scenarios/my_course.yaml")
     moved = shutil.move(folder, tmp_path / "elsewhere")
     loaded = Game.load(os.path.join(moved, "team.json"))
     assert loaded.history.equals(game.history) and loaded.scenario.content_hash == game.scenario.content_hash

@@ -48,3 +48,36 @@ def test_stochastic_raids_vary_around_the_expected_size():
     assert len(set(sizes)) > 5
     assert all(float(x).is_integer() for x in sizes)
     assert np.mean(sizes) == pytest.approx(100, abs=3 * 10 / np.sqrt(200) + 0.5)
+
+
+def test_a_scripted_raid_surge_multiplies_its_turn_only(variant):
+    # tutorial: 100 attack drones a turn in expected mode; the surge doubles turn 2 only
+    surge = {"turn": 2, "type": "raid_surge", "threat": "attack_drone", "multiplier": 2.0, "text": "A surge."}
+    scenario = variant({"events": [surge]})
+    assert raid_sizes(scenario, 3) == pytest.approx([100, 200, 100])
+
+
+def test_a_raid_surge_multiplies_a_scheduled_turn_and_shows_in_the_estimate(variant):
+    surge = {"turn": 2, "type": "raid_surge", "threat": "attack_drone", "multiplier": 1.5, "text": "A surge."}
+    scenario = variant({"adversary": {"threats": {"attack_drone": {"schedule": {2: 3.0}}}}, "events": [surge]})
+    assert raid_sizes(scenario, 2) == pytest.approx([100, 100 * 3.0 * 1.5])
+    game = wargame.Game(scenario, mode="expected")
+    game.play_turn()
+    low, high = game.view().raid_estimate_units["attack_drone"]
+    assert (low + high) / 2 == pytest.approx(450)
+
+
+def test_an_injected_raid_surge_multiplies_the_next_turn_only():
+    game = wargame.Game("tutorial", mode="expected")
+    game.play_turn()
+    game.inject({"type": "raid_surge", "threat": "attack_drone", "multiplier": 2.5, "text": "White Cell: a surge."})
+    assert game.play_turn().metrics["raid_size_units"] == pytest.approx(250)
+    assert game.play_turn().metrics["raid_size_units"] == pytest.approx(100)
+
+
+def test_a_raid_surge_names_a_threat_the_scenario_has(variant, tmp_path):
+    from wargame.scenario import ScenarioError
+
+    surge = {"turn": 2, "type": "raid_surge", "threat": "attack_drones", "multiplier": 2.0, "text": "A surge."}
+    with pytest.raises(ScenarioError, match=r"events\[0\]\.threat.*unknown threat"):
+        variant({"events": [surge]})

@@ -160,7 +160,7 @@ CASES = [
         value="'delivry'",
         says=(
             "unknown event type",
-            "(allowed: delivery, funding, legal_regime, import_market, jamming, capability)",
+            "(allowed: delivery, funding, legal_regime, import_market, jamming, capability, raid_surge)",
             "did you mean 'delivery'?",
         ),
     ),

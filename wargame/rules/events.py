@@ -89,10 +89,14 @@ def kill_chain_factor(arrived: np.ndarray, tables: Tables) -> np.ndarray:
     return np.prod(1.0 - arrived * (1.0 - tables.event_kill_chain_factor), axis=1)
 
 
-def scripted_events(state: State, tables: Tables, record: Record, draws) -> State:
-    """Apply this turn's events to every game of the batch (each game on its own dates)."""
+def scripted_events(state: State, tables: Tables, record: Record, draws, injected=()) -> State:
+    """Apply this turn's events to every game of the batch (each game on its own dates).
+
+    ``injected``: events a White Cell injected into this turn (a live class session); each
+    acts as a scenario event dated this turn, in every game, and never slips.
+    """
     events = tables.scenario.events
-    if not events:
+    if not events and not injected:
         record.add_to("delivered_units", tables.items, np.zeros_like(state.stock))
         record.metric("grants_usd", np.zeros(state.batch))
         record.metric("kill_chain_pct", 100.0 * state.kill_chain_factor)
@@ -108,19 +112,15 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
             changes[name] = getattr(state, name).copy()
         return changes[name]
 
-    for e, event in enumerate(events):
-        share = fires[:, e]  # [B]: 1 where it fires, 0 where not, a probability in expected mode
-        if event.turn == state.turn and event.slip is not None and not draws.expected:
-            _record_slip(event, share, record)
-        if not share.any():
-            continue
+    def apply(event, share: np.ndarray, text: str) -> None:
+        nonlocal grants
         here = share > 0
         if event.type == "delivery":
             i = tables.items.index(event.item)
             current("stock")[:, i] += event.units * share
             delivered[:, i] += event.units * share
         elif event.type == "funding":
-            grants += float(event.grant_usd.value) * share
+            grants = grants + float(event.grant_usd.value) * share
             current("money")[:] += float(event.grant_usd.value) * share
             if event.per_turn_usd is not None:  # never slips (checks.py), so here is every game
                 current("income")[here] = float(event.per_turn_usd.value)
@@ -132,8 +132,17 @@ def scripted_events(state: State, tables: Tables, record: Record, draws) -> Stat
             current("import_available")[here, tables.items.index(event.item)] = event.available_units_per_turn
         elif event.type == "jamming":
             current("jamming")[here] = event.intensity
-        text = _text_with_chance(event, share, arrived[:, e], draws.expected)
+        # a raid surge acted in the raid step (tables.raid_schedule, raid.surge_factor)
         record.event("events", event.type, share, text=text, turn=event.turn)
+
+    for e, event in enumerate(events):
+        share = fires[:, e]  # [B]: 1 where it fires, 0 where not, a probability in expected mode
+        if event.turn == state.turn and event.slip is not None and not draws.expected:
+            _record_slip(event, share, record)
+        if share.any():
+            apply(event, share, _text_with_chance(event, share, arrived[:, e], draws.expected))
+    for event in injected:
+        apply(event, np.ones(state.batch), event.text)
     changes["kill_chain_factor"] = kill_chain_factor(arrived, tables)
     # from the next turn on, every level's kill chain is this share of the scenario's figure
     record.metric("kill_chain_pct", 100.0 * changes["kill_chain_factor"])

@@ -24,9 +24,25 @@ def expected_raid_size(state: State, tables: Tables) -> np.ndarray:
     return state.launch_capacity * tables.raid_schedule[state.turn] * adversary_left
 
 
-def raid(state: State, tables: Tables, draws, record: Record) -> Raid:
-    """Launches ~ Poisson(mean raid); decoys ~ Binomial(launches, decoy share)."""
-    mean = expected_raid_size(state, tables)
+def surge_factor(injected, tables: Tables) -> np.ndarray:
+    """[T] the multiplier of each threat's launches this turn from injected raid surges (1 if none).
+
+    A scenario's own raid surges are in ``tables.raid_schedule``; these are the White Cell's,
+    injected into this turn of a live class session. Two surges on one threat multiply.
+    """
+    factor = np.ones(len(tables.threats))
+    for event in injected:
+        if event.type == "raid_surge":
+            factor[tables.threats.index(event.threat)] *= event.multiplier
+    return factor
+
+
+def raid(state: State, tables: Tables, draws, record: Record, injected=()) -> Raid:
+    """Launches ~ Poisson(mean raid); decoys ~ Binomial(launches, decoy share).
+
+    ``injected``: events injected into this turn; their raid surges multiply the mean raid.
+    """
+    mean = expected_raid_size(state, tables) * surge_factor(injected, tables)
     launched = draws.poisson(mean)
     decoys = draws.binomial(launched, np.broadcast_to(tables.decoy_share, launched.shape))
     real = launched - decoys

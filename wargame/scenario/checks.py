@@ -165,6 +165,9 @@ def _turn_references(data: dict) -> Found:
         item_id = _mapping(event).get("item")
         if isinstance(item_id, str) and _catalogue(data) and item_id not in _catalogue(data):
             yield ("events", index, "item"), _unknown("item", item_id, _catalogue(data))
+        threat_id = _mapping(event).get("threat")
+        if isinstance(threat_id, str) and _threats(data) and threat_id not in _threats(data):
+            yield ("events", index, "threat"), _unknown("threat", threat_id, _threats(data))
     timed = {
         ("narrative",): data.get("narrative"),
         ("budget", "schedule_usd"): _mapping(data.get("budget")).get("schedule_usd"),

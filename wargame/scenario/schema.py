@@ -508,8 +508,20 @@ class CapabilityEvent(_EventBase):
     source: Text | None = Field(None, description="where the capability and its date come from")
 
 
+class RaidSurgeEvent(_EventBase):
+    """A one-turn surge: the threat's launches on the event's turn are multiplied (never slips)."""
+
+    type: Literal["raid_surge"]
+    threat: Id
+    multiplier: float = Field(
+        gt=0,
+        le=10,
+        description="multiplies the threat's expected launches on this turn only (2 doubles them)",
+    )
+
+
 Event = Annotated[
-    Union[DeliveryEvent, FundingEvent, LegalRegimeEvent, ImportMarketEvent, JammingEvent, CapabilityEvent],
+    Union[DeliveryEvent, FundingEvent, LegalRegimeEvent, ImportMarketEvent, JammingEvent, CapabilityEvent, RaidSurgeEvent],
     Field(discriminator="type"),
 ]
 

@@ -37,16 +37,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import format as fmt
-from .batch import SimulationResult, decide
-from .files import FileRefused, contained_path
-from .game import Game, SaveFileError
-from .lessons.metrics import interceptor_items, outcome, outcome_table, par_met, ratio, spending_by_category
-from .orders import orders_from_arrays
-from .policies import BUILT_IN
-from .scenario import Scenario, load_scenario
-from .scenario.loading import ASSETS
-from .terminal import printable_output
+from .. import format as fmt
+from ..batch import SimulationResult, decide
+from ..files import FileRefused, contained_path
+from ..game import Game, SaveFileError
+from ..lessons.metrics import interceptor_items, outcome, outcome_table, par_met, ratio, spending_by_category
+from ..orders import orders_from_arrays
+from ..policies import BUILT_IN
+from ..scenario import Scenario, load_scenario
+from ..scenario.loading import ASSETS
+from ..terminal import printable_output
 
 EXAMPLE_FOLDER_NAME = "class_session_example"
 

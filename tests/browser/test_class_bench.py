@@ -1,0 +1,19 @@
+"""The class session benchmark, 30 teams (slow: ``make test-slow``). Prints its figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import gate
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_thirty_teams_join_and_play_a_turn_each(tmp_path):
+    gate.require_chromium()
+    from wargame.classroom.bench import bench
+
+    result = bench(30, folder=tmp_path)
+    print("\n" + "\n".join(result.lines()))
+    assert result.stored_turns == 30
+    assert len(result.latencies_s) == 30

@@ -1,0 +1,69 @@
+"""``python -m wargame.classroom COMMAND``: the debrief's commands, and the live session's.
+
+``make-example`` and ``compare`` are the debrief's (``debrief.build_parser``); this adds:
+
+``serve FOLDER --scenario NAME --seed S --teams N [--port P] [--ip ADDRESS]``
+    Create or reopen a live class session in FOLDER and serve the student app (see ``serve``).
+``bench --teams N``
+    Open N student pages in headless Chromium against a served demo session and measure
+    (see ``bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import debrief
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = debrief.build_parser()
+    parser.description = "Class sessions: a live session (serve, bench), example save files and comparisons."
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    serve = commands.add_parser(
+        "serve",
+        help="start a live class session: the student app with Voilà, a link for students, a token for the instructor",
+        description="Create (or reopen) the class session in FOLDER and serve the student app until Ctrl-C.",
+    )
+    serve.add_argument("folder", metavar="FOLDER")
+    serve.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
+    serve.add_argument("--seed", type=int, default=1, help="team k plays with seed SEED + k - 1 (default: 1)")
+    serve.add_argument("--teams", type=int, default=10, help="teams expected: kernels started ahead (default: 10)")
+    serve.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
+    serve.add_argument("--ip", default="127.0.0.1", help="the address to listen on; 0.0.0.0 for a room (default: 127.0.0.1)")
+    serve.set_defaults(run=_run_serve)
+    bench = commands.add_parser(
+        "bench",
+        help="measure a served session with N student pages in headless Chromium",
+        description="Serve a demo session, open N student pages in headless Chromium, end a turn in each, and report times and memory.",
+    )
+    bench.add_argument("--teams", type=int, default=10, help="pages to open (default: 10)")
+    bench.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
+    bench.set_defaults(run=_run_bench)
+    return parser
+
+
+def _run_serve(args) -> int:
+    from .serve import run
+
+    return run(args)
+
+
+def _run_bench(args) -> int:
+    from .bench import run
+
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 2
+    try:
+        return args.run(args)
+    except (FileExistsError, FileNotFoundError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 1

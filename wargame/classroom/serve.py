@@ -1,0 +1,188 @@
+"""Serving a live class session: ``python -m wargame.classroom serve FOLDER --scenario NAME``.
+
+``serve`` creates the session in FOLDER (or reopens it: same scenario and seed), prints a fresh
+instructor token (the console opens the session only with it), and starts Voilà on the student
+app notebook alone, never on a folder: served on a folder, Voilà pre-starts a pool of kernels
+for every notebook in it (measured: 100 kernels for a pool of 10 on ``notebooks/``, and no page
+ever became playable; docs/TESTING notes in the design folder). The pool holds ``--teams``
+kernels with the app already run, so a student's page only attaches to a ready kernel. Voilà
+refills the pool as it hands kernels out (a kernel is started for each one taken). The refill
+is not delayed: a page that arrives while the pool is refilling waits for the refill's kernel,
+so a delay would make it wait that long (measured: 121 s with a delay of 120 s).
+
+A page may send its kernel only the widgets' messages (``PAGE_MESSAGES``): code sent through a
+kernel's websocket is dropped by the server, so the app runs no code a student types.
+
+Ctrl-C (or SIGTERM) stops Voilà and every kernel it started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..scenario.loading import shipped_scenarios
+from ..seeds import checked_seed
+from .app import FOLDER_VARIABLE
+from .store import Store, StoreError
+
+APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "class_app.ipynb"
+MOST_TEAMS = 60
+# What a page may send its kernel: the widgets' messages, nothing that runs code. Voilà runs
+# the notebook itself, server-side; without this list a page could send an execute_request
+# through its kernel's websocket, and that code could read every team's game in the store.
+PAGE_MESSAGES = ("kernel_info_request", "comm_info_request", "comm_open", "comm_msg", "comm_close")
+
+
+@dataclass
+class Served:
+    """A running session server: Voilà's process, its link, and the instructor token."""
+
+    process: subprocess.Popen
+    url: str
+    token: str
+    folder: Path
+    store: Store
+
+    def kernels(self) -> list[int]:
+        """The process ids of Voilà's kernels (each runs in a session of its own)."""
+        return descendants(self.process.pid)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop Voilà (its own process group) and then any kernel it left running."""
+        kernels = self.kernels()
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        for pid in kernels:  # Voilà shuts its kernels down on SIGTERM; this is for one that did not
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.store.dispose()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux: read from /proc; elsewhere none are found)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, waiting = [], [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK) -> list[str]:
+    """Voilà on the app notebook alone, with a preheated pool of ``teams`` kernels."""
+    return [
+        sys.executable, "-m", "voila", str(notebook),
+        "--no-browser", f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
+        "--preheat_kernel=True", f"--pool_size={teams}",
+        "--show_tracebacks=False",
+        f"--MappingKernelManager.allowed_message_types={list(PAGE_MESSAGES)}",
+    ]
+
+
+def checked_class(scenario: str, seed, teams) -> tuple[str, int, int]:
+    """The scenario name, seed and class size, or ``ValueError`` saying what to change."""
+    if scenario not in shipped_scenarios():
+        raise ValueError(
+            f"serve plays a shipped scenario, by name; {scenario!r} is not one (shipped: {', '.join(shipped_scenarios())})."
+        )
+    if not isinstance(teams, int) or not 1 <= teams <= MOST_TEAMS:
+        raise ValueError(f"--teams is the number of teams expected, from 1 to {MOST_TEAMS}; not {teams!r}.")
+    return scenario, checked_seed(seed), teams
+
+
+def start(
+    folder: str | os.PathLike, scenario: str, seed: int, teams: int, port: int | None = None, ip: str = "127.0.0.1",
+    log=None, env: dict | None = None,
+) -> Served:
+    """Create or reopen the session and start Voilà on the app; returns once the port is open."""
+    scenario, seed, teams = checked_class(scenario, seed, teams)
+    folder = Path(folder).resolve()
+    store = Store.open_or_create(folder, scenario, seed)
+    if store.session().status != "open":
+        store.reopen()
+    token = secrets.token_urlsafe(16)
+    store.set_instructor_token(token)
+    port = port or free_port()
+    environment = dict(os.environ if env is None else env)
+    environment[FOLDER_VARIABLE] = str(folder)
+    process = subprocess.Popen(
+        voila_command(teams, port, ip), env=environment, stdin=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    served = Served(process, f"http://{'127.0.0.1' if ip in ('0.0.0.0', '') else ip}:{port}/", token, folder, store)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            served.stop()
+            raise StoreError(f"Voilà stopped as it started (exit code {process.returncode}); is port {port} in use?")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return served
+        time.sleep(0.2)
+    served.stop()
+    raise StoreError(f"Voilà did not open port {port} within 90 seconds.")
+
+
+def _interrupt(_signal, _frame):
+    raise KeyboardInterrupt
+
+
+def run(args) -> int:
+    """The ``serve`` command: start, print the link and the token, wait for Ctrl-C, stop."""
+    Path(args.folder).mkdir(parents=True, exist_ok=True)
+    log_path = Path(args.folder) / "voila.log"
+    try:
+        with open(log_path, "ab") as log:
+            served = start(args.folder, args.scenario, args.seed, args.teams, port=args.port, ip=args.ip, log=log)
+    except (ValueError, StoreError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does
+    info = served.store.session()
+    print(f"Class session in {served.folder}: {info.scenario}, seed {info.seed}, {args.teams} teams expected.")
+    print(f"Student link:      {served.url}" + ("   (use this machine's address in the room)" if args.ip in ("0.0.0.0", "") else ""))
+    print(f"Instructor token:  {served.token}   (for notebooks/instructors/13_live_console; do not share it)")
+    print(f"Voilà is pre-starting {args.teams} kernels (its log: {log_path}); pages open at once when they are ready. Ctrl-C stops everything.")
+    sys.stdout.flush()
+    try:
+        while served.process.poll() is None:
+            time.sleep(0.5)
+        print(f"Voilà stopped (exit code {served.process.returncode}).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopping Voilà and its kernels...")
+        return 0
+    finally:
+        served.stop()
