@@ -145,19 +145,24 @@ def test_capacity_data_starts_from_the_scenario_and_follows_the_history(game):
         assert column[1:] == pytest.approx(history[f"capacity_{item}_units_per_turn"].to_list())
 
 
-def test_production_without_a_benchmark_counts_every_interceptor(layered_game):
+def test_production_without_a_benchmark_counts_each_interceptor_role_on_its_own(layered_game):
+    """Missiles and drones are never added into one bar: one set of columns per role."""
     history, scenario = layered_game.history, layered_game.scenario
     assert scenario.demand_benchmark is None
     data = charts.production_data(history, scenario)
-    items = ["sam_missile", "interceptor_drone"]
-    delivered = sum(history[f"delivered_{i}_units"] for i in items)
-    used = sum(history[f"expended_{i}_units"] for i in items)
-    assert data["delivered_units"] == pytest.approx(delivered.to_list())
-    assert data["used_units"] == pytest.approx(used.to_list())
+    assert charts.production_roles(scenario) == ["interceptor_missile", "interceptor_drone"]
+    for item, role in (("sam_missile", "interceptor_missile"), ("interceptor_drone", "interceptor_drone")):
+        assert scenario.catalogue[item].role == role
+        assert data[f"delivered_{role}_units"] == pytest.approx(history[f"delivered_{item}_units"].to_list())
+        assert data[f"used_{role}_units"] == pytest.approx(history[f"expended_{item}_units"].to_list())
+    assert not any(key in data for key in ("delivered_units", "used_units", "capacity_units_per_turn"))
     assert data["benchmark_units_per_turn"] == [0.0] * len(history)
     # drones ordered in turn 1 arrive in turn 2; the ally's 8 missiles in turn 3
-    assert data["delivered_units"][1] == pytest.approx(100)
-    assert data["delivered_units"][2] == pytest.approx(108)
+    assert data["delivered_interceptor_drone_units"][1] == pytest.approx(100)
+    assert data["delivered_interceptor_missile_units"][2] == pytest.approx(8)
+    fig = charts.production_figure(data, scenario)
+    bars = {r.name for r in glyph_renderers(fig) if r.name.startswith(("production_delivered", "production_used"))}
+    assert bars == {f"production_{what}_{role}" for what in ("delivered", "used") for role in charts.production_roles(scenario)}
 
 
 def test_production_against_a_benchmark_counts_its_roles(strike_game):
@@ -165,11 +170,14 @@ def test_production_against_a_benchmark_counts_its_roles(strike_game):
     benchmark = scenario.demand_benchmark
     counted = [i for i, spec in scenario.catalogue.items() if spec.role in benchmark.roles]
     assert counted and len(counted) < len(scenario.catalogue)
+    assert charts.production_roles(scenario) == list(dict.fromkeys(scenario.catalogue[i].role for i in counted))
     data = charts.production_data(history, scenario)
-    delivered = sum(history.get(f"delivered_{i}_units", 0.0) for i in counted)
-    used = sum(history.get(f"expended_{i}_units", 0.0) + history.get(f"launched_{i}_units", 0.0) for i in counted)
-    assert data["delivered_units"] == pytest.approx(list(delivered))
-    assert data["used_units"] == pytest.approx(list(used))
+    for role in charts.production_roles(scenario):
+        of_role = [i for i in counted if scenario.catalogue[i].role == role]
+        delivered = sum(history.get(f"delivered_{i}_units", 0.0) for i in of_role)
+        used = sum(history.get(f"expended_{i}_units", 0.0) + history.get(f"launched_{i}_units", 0.0) for i in of_role)
+        assert data[f"delivered_{role}_units"] == pytest.approx(list(delivered))
+        assert data[f"used_{role}_units"] == pytest.approx(list(used))
     per_turn = benchmark.units_per_year.value * scenario.turn_length_days / 365
     assert data["benchmark_units_per_turn"] == pytest.approx([per_turn] * len(history))
 
@@ -225,7 +233,7 @@ def test_a_game_with_no_turns_gives_empty_charts_not_errors():
     history, scenario = game.history, game.scenario
     assert charts.cost_exchange_data(history)["turn"] == []
     assert charts.stock_data(history, scenario)["turn"] == [0]
-    assert charts.production_data(history, scenario)["used_units"] == []
+    assert all(v == [] for v in charts.production_data(history, scenario).values())
     for build, data in (
         (charts.cost_exchange_figure, charts.cost_exchange_data(history)),
         (charts.incidents_figure, charts.incidents_data(history)),
@@ -279,7 +287,9 @@ def test_renderer_names_are_the_documented_ones(game):
     for chart, (fig, _) in figures_of(game).items():
         documented = charts.RENDERER_NAMES[chart]
         items = list(game.scenario.catalogue)
-        allowed = {name.replace("<item>", item) for name in documented for item in items}
+        roles = {spec.role for spec in game.scenario.catalogue.values()}
+        allowed = {name.replace("<item>", item) for name in documented for item in items if "<role>" not in name}
+        allowed |= {name.replace("<role>", role) for name in documented for role in roles if "<role>" in name}
         for renderer in glyph_renderers(fig):
             assert renderer.name in allowed, f"{chart}: {renderer.name} is not in RENDERER_NAMES"
 

@@ -28,6 +28,7 @@ from bokeh.models import (
     FactorRange,
     HoverTool,
     Label,
+    LabelSet,
     Legend,
     LogTicker,
     NumeralTickFormatter,
@@ -67,6 +68,7 @@ __all__ = [
     "capacity_figure",
     "capacity_summary",
     "production_data",
+    "production_roles",
     "production_figure",
     "production_summary",
     "production_items",
@@ -89,7 +91,8 @@ MARKERS = ["circle", "square", "triangle", "diamond", "inverted_triangle", "hex"
 DASHES = ["solid", "dashed", "dotdash", "dotted", "dashdot", [6, 3, 1, 3], [2, 2], [8, 2]]
 HEIGHT = 320
 
-#: The glyph renderers of each figure, by name (``<item>`` stands for an item's id).
+#: The glyph renderers of each figure, by name (``<item>`` stands for an item's id, ``<role>``
+#: for an item role's).
 RENDERER_NAMES = {
     "cost_exchange": (
         "cost_exchange_cumulative",
@@ -100,7 +103,9 @@ RENDERER_NAMES = {
     ),
     "stock": ("stock_<item>", "stock_<item>_points"),
     "capacity": ("capacity_<item>", "capacity_<item>_points"),
-    "production": ("production_delivered", "production_used", "production_capacity", "production_benchmark"),
+    "production": (
+        "production_delivered_<role>", "production_used_<role>", "production_capacity_<role>", "production_benchmark",
+    ),
     "layers": ("layers_engaged", "layers_downed", "layers_came"),
     "incidents": ("incidents_count",),
     "spending": ("spending_usd",),
@@ -480,6 +485,33 @@ def production_items(scenario: Scenario) -> list[str]:
     return interceptor_items(scenario)
 
 
+def production_roles(scenario: Scenario) -> list[str]:
+    """The roles of ``production_items``, in catalogue order: the chart counts each role on its
+    own, so missiles are never added to drones."""
+    roles: list[str] = []
+    for item in production_items(scenario):
+        role = scenario.catalogue[item].role
+        if role not in roles:
+            roles.append(role)
+    return roles
+
+
+ROLE_WORDS = {
+    "interceptor_missile": "interceptor missiles",
+    "interceptor_drone": "interceptor drones",
+    "gun": "guns",
+    "electronic_warfare": "electronic-warfare units",
+    "laser": "lasers",
+    "strike_drone": "strike drones",
+}
+
+
+def _role_name(role: str) -> str:
+    """A role as a student reads it, capitalised: "interceptor_drone" -> "Interceptor drones"."""
+    text = ROLE_WORDS[role]
+    return text[:1].upper() + text[1:]
+
+
 def benchmark_units_per_turn(scenario: Scenario) -> float:
     """The scenario's demand benchmark (units a year) at the scale of one turn, or 0 without one."""
     benchmark = scenario.demand_benchmark
@@ -489,25 +521,27 @@ def benchmark_units_per_turn(scenario: Scenario) -> float:
 
 
 def production_data(history: pd.DataFrame, scenario: Scenario) -> dict[str, list]:
-    """Per turn, summed over ``production_items(scenario)``: ``delivered_units`` (built, imported
-    or donated, arriving that turn), ``used_units`` (fired in air defence plus launched on
-    strikes), ``capacity_units_per_turn`` (domestic lines at the end of the turn) and
+    """Per turn and per role of ``production_roles(scenario)`` (units of one role are summed,
+    never units of two): ``delivered_<role>_units`` (built, imported or donated, arriving that
+    turn), ``used_<role>_units`` (fired in air defence plus launched on strikes) and
+    ``capacity_<role>_units_per_turn`` (domestic lines at the end of the turn); with ``turn`` and
     ``benchmark_units_per_turn`` (the demand benchmark scaled to the turn length; 0 if none)."""
-    items = production_items(scenario)
     rows = len(history)
-    delivered, used, capacity = [0.0] * rows, [0.0] * rows, [0.0] * rows
-    for item in items:
-        delivered = [a + b for a, b in zip(delivered, _column(history, f"delivered_{item}_units"))]
-        capacity = [a + b for a, b in zip(capacity, _column(history, f"capacity_{item}_units_per_turn"))]
-        if rows:
-            used = [a + b for a, b in zip(used, _floats(used_per_turn(history, item)))]
-    return {
-        "turn": _turns(history),
-        "delivered_units": delivered,
-        "used_units": used,
-        "capacity_units_per_turn": capacity,
-        "benchmark_units_per_turn": [benchmark_units_per_turn(scenario)] * rows,
-    }
+    data: dict[str, list] = {"turn": _turns(history)}
+    for role in production_roles(scenario):
+        delivered, used, capacity = [0.0] * rows, [0.0] * rows, [0.0] * rows
+        for item in production_items(scenario):
+            if scenario.catalogue[item].role != role:
+                continue
+            delivered = [a + b for a, b in zip(delivered, _column(history, f"delivered_{item}_units"))]
+            capacity = [a + b for a, b in zip(capacity, _column(history, f"capacity_{item}_units_per_turn"))]
+            if rows:
+                used = [a + b for a, b in zip(used, _floats(used_per_turn(history, item)))]
+        data[f"delivered_{role}_units"] = delivered
+        data[f"used_{role}_units"] = used
+        data[f"capacity_{role}_units_per_turn"] = capacity
+    data["benchmark_units_per_turn"] = [benchmark_units_per_turn(scenario)] * rows
+    return data
 
 
 def _items_text(scenario: Scenario, items) -> str:
@@ -516,40 +550,49 @@ def _items_text(scenario: Scenario, items) -> str:
 
 
 def production_figure(source, scenario: Scenario):
-    """Units delivered and used per turn (bars), capacity and the demand benchmark (lines)."""
+    """Units of each role delivered and used per turn (bars, side by side), each role's
+    capacity and the demand benchmark (lines)."""
     source = _source(source)
-    items = production_items(scenario)
+    roles = production_roles(scenario)
     benchmark = scenario.demand_benchmark
-    title = f"Production against consumption: {_items_text(scenario, items)}"
+    title = "Production against consumption, per role"
     if benchmark is not None:
         title += ", and the demand benchmark"
     p = _new_figure("production_figure", title, "Turn", "Units per turn")
     _integer_turn_axis(p)
     p.yaxis.formatter = NumeralTickFormatter(format="0,0")
     p.y_range.start = 0
-    delivered = p.vbar(
-        x=dodge("turn", -0.18), top="delivered_units", width=0.34, source=source, fill_color=PALETTE[0],
-        line_color=PALETTE[0], name="production_delivered",
-    )
-    used = p.vbar(
-        x=dodge("turn", 0.18), top="used_units", width=0.34, source=source, fill_color=PALETTE[1], line_color=PALETTE[1],
-        hatch_pattern="/", hatch_color="white", hatch_alpha=0.6, name="production_used",
-    )
-    capacity = p.line(
-        "turn", "capacity_units_per_turn", source=source, line_color=PALETTE[2], line_width=2.5, line_dash="dotdash",
-        name="production_capacity",
-    )
-    items_for_legend = [
-        ("Delivered (built, imported, donated)", [delivered]),
-        ("Used (fired or launched)", [used]),
-        ("Domestic capacity", [capacity]),
-    ]
-    tooltips = [
-        ("Turn", "@turn"),
-        ("Delivered", "@delivered_units{0,0.[00]}"),
-        ("Used", "@used_units{0,0.[00]}"),
-        ("Capacity", "@capacity_units_per_turn{0,0.[00]}"),
-    ]
+    width = 0.8 / max(1, 2 * len(roles))
+    items_for_legend, bars = [], []
+    tooltips = [("Turn", "@turn")]
+    for k, role in enumerate(roles):
+        name = _role_name(role)
+        offset = -0.4 + width * (2 * k + 0.5)
+        colour = PALETTE[(2 * k) % len(PALETTE)]
+        delivered = p.vbar(
+            x=dodge("turn", offset, range=p.x_range), top=f"delivered_{role}_units", width=width * 0.95, source=source,
+            fill_color=colour, line_color=colour, name=f"production_delivered_{role}",
+        )
+        used = p.vbar(
+            x=dodge("turn", offset + width, range=p.x_range), top=f"used_{role}_units", width=width * 0.95, source=source,
+            fill_color=PALETTE[(2 * k + 1) % len(PALETTE)], line_color=PALETTE[(2 * k + 1) % len(PALETTE)],
+            hatch_pattern="/", hatch_color="white", hatch_alpha=0.6, name=f"production_used_{role}",
+        )
+        capacity = p.line(
+            "turn", f"capacity_{role}_units_per_turn", source=source, line_color=colour, line_width=2.5,
+            line_dash=DASHES[(k + 2) % len(DASHES)], name=f"production_capacity_{role}",
+        )
+        items_for_legend += [
+            (f"{name}: delivered", [delivered]),
+            (f"{name}: used", [used]),
+            (f"{name}: capacity", [capacity]),
+        ]
+        tooltips += [  # the kit's own words in lower case: a template never holds a scenario's name
+            (f"Delivered ({ROLE_WORDS[role]})", f"@delivered_{role}_units{{0,0.[00]}}"),
+            (f"Used ({ROLE_WORDS[role]})", f"@used_{role}_units{{0,0.[00]}}"),
+            (f"Capacity ({ROLE_WORDS[role]})", f"@capacity_{role}_units_per_turn{{0,0.[00]}}"),
+        ]
+        bars += [delivered, used]
     if benchmark is not None:
         line = p.line(
             "turn", "benchmark_units_per_turn", source=source, line_color=PALETTE[6], line_width=2.5, line_dash="dashed",
@@ -558,6 +601,7 @@ def production_figure(source, scenario: Scenario):
         items_for_legend.append((f"Demand benchmark, per turn ({number(benchmark_units_per_turn(scenario))})", [line]))
         tooltips.append(("Benchmark", "@benchmark_units_per_turn{0,0}"))
     _legend(p, items_for_legend)
+    _caption(p, "Counted: " + _items_text(scenario, production_items(scenario)) + ".")
     if benchmark is not None:
         source_text = benchmark.units_per_year.source or "no source given in the scenario"
         _caption(
@@ -565,7 +609,7 @@ def production_figure(source, scenario: Scenario):
             f"Benchmark: {benchmark.label}, {number(float(benchmark.units_per_year.value))} a year "
             f"(source: {source_text}).",
         )
-    p.add_tools(_hover(renderers=[delivered, used], tooltips=tooltips))
+    p.add_tools(_hover(renderers=bars, tooltips=tooltips))
     return p
 
 
@@ -576,11 +620,14 @@ def production_summary(history: pd.DataFrame, scenario: Scenario) -> str:
     if not data["turn"]:
         text = f"No turn has been played yet ({items})."
     else:
-        text = (
-            f"Turn {data['turn'][-1]} ({items}): {number(data['delivered_units'][-1])} delivered, "
-            f"{number(data['used_units'][-1])} used; over {fmt.count(len(data['turn']), 'turn')} "
-            f"{number(sum(data['delivered_units']))} delivered against {number(sum(data['used_units']))} used."
-        )
+        parts = []
+        for role in production_roles(scenario):
+            delivered, used = data[f"delivered_{role}_units"], data[f"used_{role}_units"]
+            parts.append(
+                f"{_role_name(role)}: turn {data['turn'][-1]} {number(delivered[-1])} delivered, {number(used[-1])} used; "
+                f"over {fmt.count(len(data['turn']), 'turn')} {number(sum(delivered))} delivered against {number(sum(used))} used"
+            )
+        text = "; ".join(parts) + f" ({items})."
     if benchmark is not None:
         text += (
             f" The benchmark, {benchmark.label}, is {number(float(benchmark.units_per_year.value))} a year, "
@@ -630,8 +677,11 @@ def layers_data(report, scenario: Scenario) -> dict[str, list]:
 def layers_figure(source):
     """Horizontal bars per layer: threats engaged, and threats downed, first layer on top.
 
-    The layer labels are the plot's categories; when ``source.data`` changes in the browser, a
-    small callback resets them, so a live plot follows new turns.
+    Each layer's full name is written above its bars, inside the plot, and not on the y axis:
+    names such as "<threat>: layer 2, <interceptor> (2 shots)" would take the whole width of a
+    laptop's grid column and leave the bars no room. The layer names are the plot's
+    categories; when ``source.data`` changes in the browser, a small callback resets them, so
+    a live plot follows new turns.
     """
     source = _source(source)
     labels = list(source.data.get("label", []))
@@ -640,22 +690,29 @@ def layers_figure(source):
         "Air defence this turn, layer by layer",
         "Threats (units)",
         "",
-        y_range=FactorRange(factors=labels[::-1]),
+        y_range=FactorRange(factors=labels[::-1], range_padding=0.1),
     )
     p.xaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
     p.x_range.start = 0
-    p.yaxis.major_label_text_font_size = "11px"
+    p.yaxis.visible = False  # the names are written above the bars (LabelSet below)
+    p.ygrid.grid_line_color = None
     engaged = p.hbar(
-        y=dodge("label", 0.18, range=p.y_range), right="engaged", height=0.34, source=source, fill_color=PALETTE[0],
+        y=dodge("label", 0.04, range=p.y_range), right="engaged", height=0.26, source=source, fill_color=PALETTE[0],
         line_color=PALETTE[0], name="layers_engaged",
     )
     downed = p.hbar(
-        y=dodge("label", -0.18, range=p.y_range), right="downed", height=0.34, source=source, fill_color=PALETTE[2],
+        y=dodge("label", -0.26, range=p.y_range), right="downed", height=0.26, source=source, fill_color=PALETTE[2],
         line_color=PALETTE[2], hatch_pattern="/", hatch_color="white", hatch_alpha=0.6, name="layers_downed",
     )
     came = p.scatter(
-        x="came", y="label", source=source, marker="dash", angle=math.pi / 2, size=22, line_width=3,
-        color=PALETTE[6], name="layers_came",
+        x="came", y=dodge("label", -0.11, range=p.y_range), source=source, marker="dash", angle=math.pi / 2, size=22,
+        line_width=3, color=PALETTE[6], name="layers_came",
+    )
+    p.add_layout(
+        LabelSet(
+            x=0, y=dodge("label", 0.2, range=p.y_range), text="label", source=source, x_units="screen", x_offset=4,
+            text_font_size="11px", text_baseline="bottom", text_color=PALETTE[6],
+        )
     )
     _legend(p, [("Engaged", [engaged]), ("Downed", [downed]), ("Came at this layer", [came])])
     p.add_tools(

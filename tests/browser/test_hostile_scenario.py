@@ -112,23 +112,13 @@ HOVER_POINTS = """(k) => {
 TOOLTIP = ".bk-tooltip-content:visible"
 
 
-# A plot area narrower than this has nothing to hover: the layer chart, whose y axis carries the
-# long "<threat>: layer k, <item>" labels (here with the payload in both names), is left with no
-# plot area (issue 12, point 3, on which the browser tests already warn). Its tooltip is built
-# from the ``label`` field like the stock chart's, which is hovered.
-NO_ROOM_PX = 20
-
-
-def hover_every_chart(page, expected_names: set[str], skipped: set[str] = frozenset()) -> dict[str, str]:
-    """Hover each hovered renderer's first point; its tooltip's text, by figure and renderer.
-
-    Figures in ``skipped`` may lack the room to hover (their plot area is under ``NO_ROOM_PX``)."""
+def hover_every_chart(page, expected_names: set[str]) -> dict[str, str]:
+    """Hover each hovered renderer's first point; its tooltip's text, by figure and renderer."""
     texts, k, count = {}, 0, 1
     while k < count:
         found = page.evaluate(HOVER_POINTS, k)
         count, k = found["figures"], k + 1
-        roomy = [p for p in found["points"] if p["width"] >= NO_ROOM_PX or p["figure"] not in skipped]
-        texts.update(_hover_points(page, roomy))
+        texts.update(_hover_points(page, found["points"]))
     assert texts, "no chart with a hover tool and data in the page"
     named = {key: text for key, text in texts.items() if any(name in text for name in expected_names)}
     assert named, f"no tooltip names an item or a threat: {texts}"
@@ -187,8 +177,8 @@ def test_hostile_scenario_shows_as_text_in_voila_and_the_report(voila_server, no
     assert_no_cell_errors(page)
     dashboard.root.evaluate("e => e.setAttribute('data-test-dashboard', '')")
     wait_for_drawn_canvases(page, "[data-test-dashboard]", 4)
-    texts = hover_every_chart(page, names, skipped={"layers_figure"})
-    assert {key.split("/")[0] for key in texts} >= {"cost_exchange_figure", "stock_figure", "production_figure"}, texts
+    texts = hover_every_chart(page, names)
+    assert {key.split("/")[0] for key in texts} >= {"cost_exchange_figure", "stock_figure", "production_figure", "layers_figure"}, texts
     assert_not_pwned(page)
 
     # the report at the end of the game, in its sandboxed frame, sized to its content
@@ -217,9 +207,9 @@ def test_hostile_scenario_shows_as_text_in_voila_and_the_report(voila_server, no
     expect(page.locator("h1")).to_contain_text(PAYLOAD)
     expect(page.locator("body")).to_contain_text(f"Event: ")
     wait_for_drawn_canvases(page, "main", 4)
-    texts = hover_every_chart(page, names, skipped={"layers_figure"})
+    texts = hover_every_chart(page, names)
     hovered = {key.split("/")[0] for key in texts}
-    assert hovered >= {"cost_exchange_figure", "production_figure", "spending_figure"}, texts
+    assert hovered >= {"cost_exchange_figure", "production_figure", "spending_figure", "layers_figure"}, texts
     assert any(key.startswith("stock_") for key in texts) and any(key.startswith("capacity_") for key in texts), texts
     assert_not_pwned(page)
     screenshot(page, "hostile-report")
