@@ -126,6 +126,16 @@ class TurnReport:
         return explain(self, tables_for(self.scenario), metric)
 
     def _repr_html_(self) -> str:
+        lessons = "".join(getattr(lesson, "_repr_html_", lambda: html.escape(str(lesson)))() for lesson in self.lessons)
+        return (
+            f"<div class='wargame-turn-report'><h4>Turn {self.turn} of {self.scenario.turns}</h4>"
+            + self.figures_html()
+            + lessons
+            + "</div>"
+        )
+
+    def figures_html(self) -> str:
+        """The turn's key figures (a table) and its events (a list), without its lessons."""
         rows = "".join(
             f"<tr><th style='text-align:left'>{html.escape(label)}</th><td>{html.escape(fmt(self.metrics[key]))}</td></tr>"
             for key, label, fmt in self.KEY_FIGURES
@@ -134,14 +144,7 @@ class TurnReport:
         happened = "".join(
             f"<li>{html.escape(str(e.inputs.get('text')))}</li>" for e in self.events if e.step == "events"
         )
-        lessons = "".join(getattr(lesson, "_repr_html_", lambda: html.escape(str(lesson)))() for lesson in self.lessons)
-        return (
-            f"<div class='wargame-turn-report'><h4>Turn {self.turn} of {self.scenario.turns}</h4>"
-            f"<table>{rows}</table>"
-            + (f"<p>Events:</p><ul>{happened}</ul>" if happened else "")
-            + lessons
-            + "</div>"
-        )
+        return f"<table>{rows}</table>" + (f"<p>Events:</p><ul>{happened}</ul>" if happened else "")
 
 
 def history_row(report: TurnReport) -> dict:

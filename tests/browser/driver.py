@@ -317,6 +317,24 @@ class Dashboard:
             f"{MIN_PLOT_WIDTH} x {MIN_PLOT_HEIGHT} wanted): {cramped}"
         )
 
+    def assert_result_in_view(self, turn_number: int) -> None:
+        """After End turn, without scrolling: the turn's result line and the headline of every
+        lesson lie inside the viewport (issue 12, point 1), each lesson folded to its headline."""
+        viewport = self.page.viewport_size
+        boxes = {"result": self.root.locator("span[role=status]").filter(has_text=f"Turn {turn_number} played:")}
+        summaries = self.lessons.locator("details.wargame-lesson > summary")
+        expect(boxes["result"]).to_contain_text("Full account")
+        assert summaries.count() > 0, "no lesson headline after End turn"
+        for k in range(summaries.count()):
+            boxes[f"lesson {k + 1}: {summaries.nth(k).inner_text()[:60]}"] = summaries.nth(k)
+        outside = {}
+        for what, locator in boxes.items():
+            box = locator.bounding_box()
+            assert box is not None, f"{what}: not shown"
+            if box["y"] < 0 or box["y"] + box["height"] > viewport["height"] or box["x"] + box["width"] > viewport["width"] + 1:
+                outside[what] = {k: round(v) for k, v in box.items()}
+        assert not outside, f"after End turn, outside the {viewport['width']}x{viewport['height']} viewport: {outside}"
+
     def screenshot(self, name: str) -> Path:
         return screenshot(self.page, name, self.root)
 
@@ -349,6 +367,9 @@ def renderer_name(chart: str, item: str | None = None) -> str:
     name = charts.RENDERER_NAMES[chart][0]
     return name.replace("<item>", item) if item else name
 
+
+# A class laptop's window: the dashboard's result and charts are measured in it (issue 12).
+LAPTOP = {"width": 1366, "height": 768}
 
 # The plot area (inside a chart's axes) a student needs to read a chart, in pixels: every
 # chart of the dashboard must have it in Lab and in Voilà at 1366 px wide (issue 12, point 3).

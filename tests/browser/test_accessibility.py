@@ -13,6 +13,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from .driver import (
+    LAPTOP,
     ARTIFACTS,
     TURN_TIMEOUT,
     Dashboard,
@@ -24,7 +25,6 @@ from .driver import (
 from .test_after_action_report import played_game
 from .test_voila import NOTEBOOK, open_app
 
-LAPTOP = {"width": 1366, "height": 768}
 SERIOUS = ("critical", "serious")
 MAX_SCAN_HEIGHT = 12_000  # px: the tallest page an axe scan sees whole
 MAX_TABS = 120  # Tab presses to reach a control: more than the page has stops

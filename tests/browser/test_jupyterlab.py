@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from .driver import (
+    LAPTOP,
     KERNEL_TIMEOUT,
     RENDER_TIMEOUT,
     Dashboard,
@@ -48,6 +49,7 @@ def test_start_here_plays_three_turns_in_jupyterlab(jupyterlab_server, notebooks
     expected = Expected(setup)
     turns = expected.scenario.turns
 
+    page.set_viewport_size(LAPTOP)  # measured as a student sees it (issue 12)
     run_all_cells(page, jupyterlab_server.url)
     dashboard = Dashboard(page, expected.scenario)
     dashboard.wait_until_shown()
@@ -65,6 +67,9 @@ def test_start_here_plays_three_turns_in_jupyterlab(jupyterlab_server, notebooks
 
     for number, turn in enumerate(TURNS, start=1):
         dashboard.play_turn(number, turn, expected)
+        dashboard.assert_result_in_view(number)
+        if number == 1:
+            screenshot(page, "jupyterlab-00_start_here-window-after-end-turn")  # the viewport, as a student sees it
         if number == 1:
             # the starting doctrine fires all 60 missiles at $4M: worked by hand in the notebook
             assert expected.history.loc[1, "interceptor_spend_usd"] == 60 * 4_000_000

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from .driver import (
+    LAPTOP,
     RENDER_TIMEOUT,
     Dashboard,
     Expected,
@@ -16,6 +17,7 @@ from .driver import (
     assert_no_cell_errors,
     cost_exchange_renderer,
     notebook_game,
+    screenshot,
     wait_for_plot_data,
 )
 
@@ -59,6 +61,7 @@ def test_campaign_app_plays_two_turns_and_reloads_fresh_in_voila(voila_server, n
     assert setup.scenario == "gulf_depletion", f"{NOTEBOOK} now plays {setup.scenario!r}: these turns are the Gulf campaign's"
     expected = Expected(setup)
 
+    page.set_viewport_size(LAPTOP)  # measured as a student sees it (issue 12)
     dashboard = open_app(page, voila_server.url, expected.scenario)
     assert_fresh_game(page, dashboard, setup)
     console.assert_clean()
@@ -66,6 +69,9 @@ def test_campaign_app_plays_two_turns_and_reloads_fresh_in_voila(voila_server, n
 
     for number, turn in enumerate(TURNS, start=1):
         dashboard.play_turn(number, turn, expected)
+        dashboard.assert_result_in_view(number)
+        if number == 1:
+            screenshot(page, "voila-05_campaign-window-after-end-turn")  # the viewport, as a student sees it
         assert_no_cell_errors(page)
         console.assert_clean()
     # the strikes flew under the chosen level: the autonomy lesson names it

@@ -220,3 +220,60 @@ def test_training_and_cycle_labels_use_the_engines_numbers():
     dashboard.controls.training.box.value = 4
     assert dashboard.game.costs(dashboard.controls.read())["development"] == 2_000_000
     assert "$2.2M" in dashboard.meter.text.value
+
+
+# --- controls that can do nothing in a scenario are left out (issue 12, point 2) -------------
+
+
+def _tabs(scenario) -> list[str]:
+    from wargame.ui.controls import OrderControls
+
+    tabs = OrderControls(scenario).widget
+    return [tabs.get_title(k) for k in range(len(tabs.children))]
+
+
+def test_the_tutorial_shows_no_strike_plan_cycle_or_training():
+    """No strike drone (so no sortie and no operator to train) and no countermeasure to patch."""
+    from wargame import load_scenario
+    from wargame.ui.controls import idle_controls
+
+    scenario = load_scenario("tutorial")
+    assert idle_controls(scenario) == {"strikes", "training", "cycle"}
+    assert _tabs(scenario) == ["Build and buy", "Doctrine", "Autonomy"]
+
+
+def test_a_strike_drone_with_a_target_in_reach_shows_the_strike_plan_and_training(strike_scenario):
+    from wargame.ui.controls import idle_controls
+
+    assert "strikes" not in idle_controls(strike_scenario) and "training" not in idle_controls(strike_scenario)
+    assert "Strike plan" in _tabs(strike_scenario) and "Adapt and train" in _tabs(strike_scenario)
+
+
+def test_a_strike_drone_without_a_target_set_can_do_nothing(variant):
+    from tests.conftest import STRIKE_DRONE
+    from wargame.ui.controls import idle_controls
+
+    scenario = variant({"catalogue": {"fpv": STRIKE_DRONE}})
+    assert not scenario.adversary.target_sets
+    assert {"strikes", "training"} <= idle_controls(scenario)
+    assert "Strike plan" not in _tabs(scenario)
+
+
+def test_a_strike_drone_whose_reach_misses_every_target_set_can_do_nothing(variant):
+    from tests.conftest import STRIKE_DRONE, TARGET_SETS
+    from wargame.ui.controls import idle_controls
+
+    scenario = variant({"catalogue": {"fpv": {**STRIKE_DRONE, "reach": []}}, "adversary": {"target_sets": TARGET_SETS}})
+    assert {"strikes", "training"} <= idle_controls(scenario)
+    reaching = variant({"catalogue": {"fpv": {**STRIKE_DRONE, "reach": ["production"]}}, "adversary": {"target_sets": TARGET_SETS}})
+    assert not {"strikes", "training"} & idle_controls(reaching)
+
+
+def test_the_development_cycle_shows_when_the_adversary_adapts():
+    from wargame import load_scenario
+    from wargame.ui.controls import idle_controls
+
+    scenario = load_scenario("gulf_depletion")
+    assert scenario.adversary.countermeasures is not None
+    assert idle_controls(scenario) == frozenset()
+    assert "Adapt and train" in _tabs(scenario) and "Strike plan" in _tabs(scenario)

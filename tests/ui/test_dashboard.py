@@ -7,6 +7,8 @@ $0.7M + $40.96M = $41.66M against a $3.5M raid, 11.9 : 1).
 
 from __future__ import annotations
 
+import html
+
 import re
 
 import pandas as pd
@@ -62,6 +64,12 @@ def test_end_turn_plays_the_orders_set_in_the_widgets(expected_dashboard):
     for figure in ("$41.7M", "$3.5M", "11.9 : 1"):
         assert figure in lessons
     assert "wargame-lesson" in lessons and "Explain this number" in lessons  # the lessons' own HTML
+    # the result in the status line, then each lesson once, folded to its headline (issue 12, point 1)
+    assert dashboard.status.text.startswith("Turn 1 played:") and "Full account" in dashboard.status.text
+    for lesson in game.reports[-1].lessons:
+        assert lessons.count(f"wargame-lesson wargame-{lesson.kind}'") == 1, lesson.kind
+        assert f"{html.escape(lesson.headline)}</summary>" in lessons, lesson.headline
+    assert lessons.count("<details class='wargame-lesson") == len(game.reports[-1].lessons)
     assert "Turn 2 of 4" in dashboard.header.widget.value
     # the next turn starts from the orders just played
     assert dashboard.controls.read() == game.orders()

@@ -63,6 +63,33 @@ class Lesson:
             lines.append(f"  Source: {self.source}")
         return "\n".join(lines)
 
+    def details_html(self) -> str:
+        """The lesson folded to its headline (a ``<details>`` whose summary is the headline):
+        the dashboard lists every headline of a turn in one screen, each opening to its detail,
+        figures, source and "explain"."""
+        colour = SEVERITY[self.severity]
+        return (
+            f"<details class='wargame-lesson wargame-{self.kind}' style='border-left:4px solid {colour};padding-left:8px;margin:4px 0'>"
+            f"<summary><b>{html.escape(self.kind.replace('_', ' ').capitalize())} ({self.severity})</b>: "
+            f"{html.escape(self.headline)}</summary>{self._body_html()}</details>"
+        )
+
+    def _body_html(self) -> str:
+        figures = "".join(
+            f"<li>{html.escape(c.words)}: <b>{html.escape(str(c))}</b></li>" for c in self.metrics
+        )
+        context = ""
+        if self.context:
+            flag = " <em>(contested: sources disagree)</em>" if self.contested else ""
+            context = f"<p class='wargame-context'>{html.escape(self.context)}{flag}</p>"
+        source = f"<p class='wargame-source'><small>Source: {html.escape(self.source)}</small></p>" if self.source else ""
+        explanation = (
+            f"<details><summary>Explain this number</summary><p>{html.escape(self.explanation)}</p></details>"
+            if self.explanation
+            else ""
+        )
+        return f"<p>{html.escape(self.detail)}</p>{context}{source}" + (f"<ul>{figures}</ul>" if figures else "") + explanation
+
     def _repr_html_(self) -> str:
         colour = SEVERITY[self.severity]
         figures = "".join(

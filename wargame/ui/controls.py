@@ -124,6 +124,20 @@ class ItemOrders:
             )
 
 
+def idle_controls(scenario) -> frozenset[str]:
+    """The order controls that can do nothing in this scenario, which the dashboard leaves out:
+    ``"strikes"`` and ``"training"`` when no strike drone has a target set in reach (operators
+    only fly strike sorties), ``"cycle"`` when the adversary never fields a countermeasure
+    (the development cycle only patches countermeasures)."""
+    sets = scenario.adversary.target_sets
+    strikers = [spec for spec in scenario.catalogue.values() if spec.role == "strike_drone"]
+    in_reach = any(spec.reach is None or target in spec.reach for spec in strikers for target in sets)
+    idle = set() if in_reach else {"strikes", "training"}
+    if scenario.adversary.countermeasures is None:
+        idle.add("cycle")
+    return frozenset(idle)
+
+
 class OrderControls:
     """Every order control of a scenario, in tabs; ``read()`` gives Orders, ``write(orders)`` sets them."""
 
@@ -135,12 +149,15 @@ class OrderControls:
         self.autonomy = AutonomyPicker(scenario)
         self.cycle = CyclePicker(scenario)
         self.training = TrainingBox(scenario)
+        # controls that can do nothing here keep their defaults, unseen (read() still reads them)
+        self.idle = idle_controls(scenario)
+        adapt = [w for name, w in (("cycle", self.cycle.widget), ("training", self.training.widget)) if name not in self.idle]
         sections = [
             ("Build and buy", widgets.VBox([row.widget for row in self.items.values()])),
             ("Doctrine", self.doctrine.widget),
-            ("Strike plan", self.strikes.widget),
+            *([("Strike plan", self.strikes.widget)] if "strikes" not in self.idle else []),
             ("Autonomy", self.autonomy.widget),
-            ("Adapt and train", widgets.VBox([self.cycle.widget, self.training.widget])),
+            *([("Adapt and train", widgets.VBox(adapt))] if adapt else []),
         ]
         self.widget = widgets.Tab(children=[w for _, w in sections], titles=[t for t, _ in sections])
         self._listeners: list = []

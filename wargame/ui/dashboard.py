@@ -77,11 +77,14 @@ class Dashboard(widgets.VBox):
         self.plots = PlotPanel(self.scenario)
         side = widgets.VBox(
             [
-                _section("Cost of these orders"),
-                self.meter.widget,
+                # the buttons first, the turn's result right under the button that played it,
+                # then what the next orders cost: after End turn the result is in view (issue 12)
                 self.problems.widget,
                 widgets.HBox([self.end_turn_button, self.forecast_button, self.undo_button]),
                 self.status.widget,
+                self.lessons.widget,
+                _section("Cost of these orders"),
+                self.meter.widget,
             ],
             layout=widgets.Layout(flex="1 1 320px", min_width="300px"),
         )
@@ -91,8 +94,6 @@ class Dashboard(widgets.VBox):
         self.children = [
             self.header.widget,
             widgets.HBox([orders, side], layout=widgets.Layout(flex_flow="row wrap", width="100%")),
-            _section("Last turn: report and lessons"),
-            self.lessons.widget,
             _section("Charts"),
             self.plots.widget,
             _section("Forecast"),
@@ -176,7 +177,7 @@ class Dashboard(widgets.VBox):
             f"Turn {report.turn} played: {number(m.get('downed_units', 0))} downed, {number(m.get('leaked_units', 0))} got through. "
             f"Full account: the raid cost you {money(m.get('defender_cost_usd', 0))} (interceptors plus damage), "
             f"{ratio(m.get('full_exchange_ratio', 0))} of its cost; interceptors alone {ratio(m.get('cost_exchange_ratio', 0))}. "
-            "Its report and lessons are below." + (f" {notes}" if notes else "")
+            "Its lessons are just below." + (f" {notes}" if notes else "")
         )
 
     def _undo(self, _button=None) -> None:

@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..format import count, days, money, number, percent
+from ..format import count, days, money, number, percent, ratio
 from ..palette import GREEN_TEXT, OKABE_ITO, VERMILLION_TEXT
 from ..scenario.display import event_heading
 from .text import LABEL_STYLE, escape, table
@@ -21,9 +21,17 @@ from .text import LABEL_STYLE, escape, table
 TEXT_COLOURS = {"warning": VERMILLION_TEXT, "good": GREEN_TEXT}
 
 # Styles the widgets' own settings cannot reach, scoped to the dashboard: the unselected tab
-# labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour.
+# labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour; dropdowns
+# as wide as their longest choice (a layer's price was cut off); radio labels that wrap and
+# grow (a long cadence overlapped the text under it, which caught the click).
 DASHBOARD_CSS = """<style>
 .wargame-dashboard .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87)); }
+.wargame-dashboard .widget-dropdown { width: auto; max-width: 100%; }
+.wargame-dashboard .widget-dropdown > select { flex: 1 0 auto; width: auto; max-width: 100%; }
+.wargame-dashboard .widget-radio-box { height: auto; }
+.wargame-dashboard .widget-radio-box label { height: auto; min-height: var(--jp-widgets-radio-item-height, 24px); line-height: 1.3; white-space: normal; margin: 2px 0; }
+.wargame-dashboard details.wargame-lesson > summary { cursor: pointer; }
+.wargame-dashboard .wargame-compact .widget-html-content, .wargame-dashboard .wargame-compact.widget-html-content { line-height: 1.4; }
 </style>"""
 
 
@@ -149,10 +157,14 @@ class ProblemsPanel:
 
 
 class LessonsPanel:
-    """The last turn's report and its lessons (each with its 'explain' details)."""
+    """Each lesson of the last turn folded to its headline (opening to its detail and
+    "explain"), then the turn's figures and events, folded. It sits under the status line that
+    gives the turn's full account, so after End turn a student reads the result and every
+    headline beside the button without scrolling."""
 
     def __init__(self):
         self.widget = widgets.HTML("<i>Lessons appear here after each turn.</i>")
+        self.widget.add_class("wargame-compact")
 
     def show(self, report) -> None:
         if report is None:
@@ -160,7 +172,15 @@ class LessonsPanel:
             return
         lessons = getattr(report, "lessons", [])
         intro = f"<h4 style='margin:4px 0'>What turn {report.turn} taught ({count(len(lessons), 'lesson')})</h4>"
-        self.widget.value = intro + report._repr_html_()
+        folded = "".join(
+            lesson.details_html() if hasattr(lesson, "details_html") else f"<p>{html.escape(str(lesson))}</p>"
+            for lesson in lessons
+        )
+        figures = (
+            f"<details class='wargame-turn-figures'><summary>Turn {report.turn}: all its figures and events</summary>"
+            f"{report.figures_html()}</details>"
+        )
+        self.widget.value = intro + folded + figures
 
 
 class Status:
@@ -168,6 +188,7 @@ class Status:
 
     def __init__(self):
         self.widget = widgets.HTML()
+        self.widget.add_class("wargame-compact")
         self.text = ""
 
     def say(self, text: str, error: bool = False) -> None:
