@@ -335,6 +335,24 @@ class Dashboard:
                 outside[what] = {k: round(v) for k, v in box.items()}
         assert not outside, f"after End turn, outside the {viewport['width']}x{viewport['height']} viewport: {outside}"
 
+    def assert_orders_fit(self) -> dict[str, float]:
+        """Each tab of the orders panel fits in a laptop's window (issue 12, point 2): its
+        height, tab bar included, by tab title, in pixels."""
+        tabs = self.root.locator(".jupyter-widget-tab").first
+        titles = [t.strip() for t in tabs.get_by_role("tab").all_inner_texts()]
+        heights = {}
+        for title in titles:
+            self.tab(title)
+            box = tabs.bounding_box()
+            assert box is not None, f"the orders panel is not shown ({title})"
+            heights[title] = round(box["height"])
+            assert box["width"] <= LAPTOP["width"], f"{title}: the orders panel is {box['width']:.0f} px wide"
+        print(f"orders panel height by tab (px): {heights}")
+        too_tall = {title: h for title, h in heights.items() if h > LAPTOP["height"]}
+        assert not too_tall, f"orders tabs taller than a {LAPTOP['height']} px laptop window: {too_tall}"
+        self.tab(titles[0])
+        return heights
+
     def screenshot(self, name: str) -> Path:
         return screenshot(self.page, name, self.root)
 

@@ -66,6 +66,8 @@ def test_campaign_app_plays_two_turns_and_reloads_fresh_in_voila(voila_server, n
     assert_fresh_game(page, dashboard, setup)
     console.assert_clean()
     dashboard.screenshot("voila-05_campaign-turn-1")
+    dashboard.assert_orders_fit()
+    screenshot(page, "voila-05_campaign-window-build-tab")
 
     for number, turn in enumerate(TURNS, start=1):
         dashboard.play_turn(number, turn, expected)

@@ -42,11 +42,12 @@ class ItemOrders:
         spec = scenario.catalogue[item]
         self.item, self.spec, self.scenario = item, spec, scenario
         cost_note = sourced_note(spec.unit_cost_usd)
+        # the description goes in the tooltip (and the scenario's page): one grid row stays short
+        about = " ".join(part for part in (spec.description, cost_note) if part)
         self.heading = widgets.HTML(
             f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
-            + (f"; fires {escape(fire_limit_words(spec.fire_capacity_per_turn, scenario.turn_length_days))}" if spec.pk else "")
-            + (f"<br><small>{escape(spec.description)}</small>" if spec.description else ""),
-            tooltip=cost_note or f"Unit cost of {spec.name}",
+            + (f"; fires {escape(fire_limit_words(spec.fire_capacity_per_turn, scenario.turn_length_days))}" if spec.pk else ""),
+            tooltip=about or f"Unit cost of {spec.name}",
         )
         self.status = widgets.HTML()
         self.production = whole_box(
@@ -84,6 +85,26 @@ class ItemOrders:
             rows += [self.joint, self.joint_note]
         self.widget = widgets.VBox(rows, layout=widgets.Layout(border=f"1px solid {BORDER_GREY}", padding="4px", margin="2px"))
 
+    def cells(self, with_joint: bool) -> list:
+        """This item's row of the Build grid: the item (name, price, on hand, capacity, on
+        order), then one cell per order (build, add capacity, import, and joint lines if any
+        item of the scenario has them), each its labelled box over its limit, price and arrival."""
+        cell = widgets.Layout(min_width="0", border_bottom=f"1px solid {BORDER_GREY}", padding="2px 4px")
+        item = widgets.VBox([self.heading, self.status], layout=cell)
+        orders = [
+            widgets.VBox([self.production, self.production_note], layout=cell),
+            widgets.VBox([self.capacity, self.capacity_note], layout=cell),
+        ]
+        for box, note, absent in ((self.imports, self.imports_note, "No imports offered."),) + (
+            ((self.joint, self.joint_note, "No joint lines."),) if with_joint else ()
+        ):
+            if box is None:
+                orders.append(widgets.HTML(f"<small>{absent}</small>", layout=cell))
+            else:
+                orders.append(widgets.VBox([box, note], layout=cell))
+        return [item, *orders]
+
+
     def inputs(self) -> list:
         return [box for box in (self.production, self.capacity, self.imports, self.joint) if box is not None]
 
@@ -96,23 +117,23 @@ class ItemOrders:
             f"on order {number(view.on_order_units[item])}."
         )
         set_limit(self.production, whole(capacity), disable_at_zero=True)
+        # short notes: a row of the Build grid is as tall as its longest note
         self.production_note.value = (
-            f"<small>At most {whole(capacity)} this turn; {money(unit_price(game, production={item: 1}))} each "
-            f"on your lines; {usable_from(turn, 1, turns).replace('usable', 'delivered, usable')}.</small>"
+            f"<small>At most {whole(capacity)}; {money(unit_price(game, production={item: 1}))} each; "
+            f"{usable_from(turn, 1, turns)}.</small>"
         )
         lead = lead_turns(spec.capacity_lead_time_days, days)
         self.capacity_note.value = (
-            f"<small>{money(unit_price(game, capacity={item: 1}))} per unit a turn of capacity; "
-            f"new lines ordered now: {usable_from(turn, lead, turns)}.</small>"
+            f"<small>{money(unit_price(game, capacity={item: 1}))} per unit a turn; "
+            f"{usable_from(turn, lead, turns).replace('arrives after the last turn (turn ', 'after turn ').replace('): too late', ': too late')}.</small>"
         )
         if self.imports is not None:
             available = view.import_available_units[item]
             set_limit(self.imports, whole(available))
             delay = lead_turns(spec.imports.delay_days, days)
             self.imports_note.value = (
-                f"<small>The market offers {number(available)} this turn at "
-                f"{money(unit_price(game, imports={item: 1}))} each (unit cost +{percent(spec.imports.price_premium)}); "
-                f"delivery {usable_from(turn, delay, turns)}.</small>"
+                f"<small>{number(available)} offered at {money(unit_price(game, imports={item: 1}))} each "
+                f"(+{percent(spec.imports.price_premium)}); delivery {usable_from(turn, delay, turns)}.</small>"
             )
         if self.joint is not None:
             joint = spec.joint_production
@@ -123,6 +144,27 @@ class ItemOrders:
                 f"{joint.unit_cost_factor:g}x.</small>"
             )
 
+
+def build_grid(rows: dict) -> widgets.GridBox:
+    """The Build tab as one grid: a row per item, a column per order (issue 12, point 2).
+
+    Each box keeps its full label ("Build <item>") for screen readers and the keyboard; on
+    screen the column heading and the row's item say it (the dashboard's CSS hides the label
+    visually inside the grid, the way an accessible table does)."""
+    with_joint = any(row.joint is not None for row in rows.values())
+    titles = ["Item", "Build (this turn)", "Add capacity", "Import"] + (["Joint lines"] if with_joint else [])
+    header = [widgets.HTML(f"<b>{title}</b>") for title in titles]
+    cells = [cell for row in rows.values() for cell in row.cells(with_joint)]
+    grid = widgets.GridBox(
+        header + cells,
+        layout=widgets.Layout(
+            grid_template_columns=f"minmax(12em, 1.8fr) repeat({len(titles) - 1}, minmax(8em, 1fr))",
+            grid_gap="0 6px",
+            width="100%",
+        ),
+    )
+    grid.add_class("wargame-build-grid")
+    return grid
 
 def idle_controls(scenario) -> frozenset[str]:
     """The order controls that can do nothing in this scenario, which the dashboard leaves out:
@@ -153,7 +195,7 @@ class OrderControls:
         self.idle = idle_controls(scenario)
         adapt = [w for name, w in (("cycle", self.cycle.widget), ("training", self.training.widget)) if name not in self.idle]
         sections = [
-            ("Build and buy", widgets.VBox([row.widget for row in self.items.values()])),
+            ("Build and buy", build_grid(self.items)),
             ("Doctrine", self.doctrine.widget),
             *([("Strike plan", self.strikes.widget)] if "strikes" not in self.idle else []),
             ("Autonomy", self.autonomy.widget),

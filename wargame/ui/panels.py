@@ -31,6 +31,10 @@ DASHBOARD_CSS = """<style>
 .wargame-dashboard .widget-radio-box { height: auto; }
 .wargame-dashboard .widget-radio-box label { height: auto; min-height: var(--jp-widgets-radio-item-height, 24px); line-height: 1.3; white-space: normal; margin: 2px 0; }
 .wargame-dashboard details.wargame-lesson > summary { cursor: pointer; }
+.wargame-dashboard .wargame-build-grid .widget-label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.wargame-dashboard .wargame-build-grid .widget-html-content { line-height: 1.25; font-size: 12px; }
+.wargame-dashboard .wargame-build-grid .widget-html-content small { font-size: 11px; }
+.wargame-dashboard .wargame-build-grid .widget-inline-hbox { margin: 1px 0; }
 .wargame-dashboard .wargame-compact .widget-html-content, .wargame-dashboard .wargame-compact.widget-html-content { line-height: 1.4; }
 </style>"""
 
