@@ -346,6 +346,7 @@ class Dashboard:
             box = tabs.bounding_box()
             assert box is not None, f"the orders panel is not shown ({title})"
             heights[title] = round(box["height"])
+            tabs.screenshot(path=ARTIFACTS / f"orders-tab-{re.sub(r'[^a-z]+', '-', title.lower())}.png")
             assert box["width"] <= LAPTOP["width"], f"{title}: the orders panel is {box['width']:.0f} px wide"
         print(f"orders panel height by tab (px): {heights}")
         too_tall = {title: h for title, h in heights.items() if h > LAPTOP["height"]}

@@ -89,7 +89,8 @@ class ItemOrders:
         """This item's row of the Build grid: the item (name, price, on hand, capacity, on
         order), then one cell per order (build, add capacity, import, and joint lines if any
         item of the scenario has them), each its labelled box over its limit, price and arrival."""
-        cell = widgets.Layout(min_width="0", border_bottom=f"1px solid {BORDER_GREY}", padding="2px 4px")
+        # overflow visible: a cell whose box is disabled must not become a scroll region (axe-core)
+        cell = widgets.Layout(min_width="0", border_bottom=f"1px solid {BORDER_GREY}", padding="2px 4px", overflow="visible")
         item = widgets.VBox([self.heading, self.status], layout=cell)
         orders = [
             widgets.VBox([self.production, self.production_note], layout=cell),
