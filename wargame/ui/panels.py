@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..format import count, days, money, number, percent, ratio
+from ..format import count, days, money, number, percent
 from ..palette import GREEN_TEXT, OKABE_ITO, VERMILLION_TEXT
 from ..scenario.display import event_heading
 from .text import LABEL_STYLE, escape, table
