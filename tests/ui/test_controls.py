@@ -277,3 +277,13 @@ def test_the_development_cycle_shows_when_the_adversary_adapts():
     assert scenario.adversary.countermeasures is not None
     assert idle_controls(scenario) == frozenset()
     assert "Adapt and train" in _tabs(scenario) and "Strike plan" in _tabs(scenario)
+
+
+def test_an_interceptor_without_a_fire_limit_reads_no_fire_limit():
+    from wargame.ui.controls import _fires
+
+    from wargame import load_scenario
+
+    scenario = load_scenario("gulf_depletion")
+    assert _fires(scenario.catalogue["interceptor_drone"], scenario) == "no fire limit"
+    assert _fires(scenario.catalogue["ew"], scenario) == "fires at most 300 engagements a month"

@@ -29,6 +29,13 @@ ROLE_NAMES = {
 }
 
 
+def _fires(spec, scenario) -> str:
+    """An interceptor's fire limit in its row: "fires at most 300 engagements a month" or "no fire limit"."""
+    limit = spec.fire_capacity_per_turn
+    words = fire_limit_words(limit, scenario.turn_length_days)
+    return words if limit is None or limit == float("inf") else f"fires {words}"
+
+
 def unit_price(game, **amounts) -> float:
     """The engine's price of one unit of an order, e.g. ``unit_price(game, imports={item: 1})``."""
     category = "capacity" if "joint_capacity" in amounts else next(iter(amounts))
@@ -46,7 +53,7 @@ class ItemOrders:
         about = " ".join(part for part in (spec.description, cost_note) if part)
         self.heading = widgets.HTML(
             f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
-            + (f"; fires {escape(fire_limit_words(spec.fire_capacity_per_turn, scenario.turn_length_days))}" if spec.pk else ""),
+            + (f"; {escape(_fires(spec, scenario))}" if spec.pk else ""),
             tooltip=about or f"Unit cost of {spec.name}",
         )
         self.status = widgets.HTML()
