@@ -12,6 +12,8 @@ layered strategies (``wargame.policies.Strategy``) on each scenario, in batches,
   limit can ever fire (engagements bought that can never be fired); a
   searched strategy beating the reference by more than ``BEAT_MARGIN`` (the yardstick is too
   weak, or the scenario has a trick);
+- the reference policy ending with more than ``UNSPENT_MAX_PCT`` of its money unspent (money
+  does not bind: a campaign under a budget that never runs short teaches nothing);
 - given several scenarios, whether one setting of the family is best in all (one recipe wins
   everywhere).
 
@@ -33,6 +35,7 @@ from .scenario import Scenario, load_scenario
 
 TRIVIAL = ("hold", "missiles_only")
 BEAT_MARGIN = 0.25  # a searched strategy whose full account is 25% lower than the reference's
+UNSPENT_MAX_PCT = 15.0  # a sound defence that ends with more of its money than this is not bound by it
 FAMILY = tuple(
     Strategy(cheap_shots=shots, missiles=missiles, cover_turns=cover, expand_lines=lines)
     for shots, missiles, cover, lines in itertools.product(("worthwhile", 1), ("worth_it", "always"), (1, 3), (True, False))
@@ -167,6 +170,12 @@ def check_scenario(
             warnings.append(f"the trivial policy {name} meets par in {rate:.0f}% of games: par does not reward defending well.")
     warnings += [f"a purchase is free or instant: {sentence}" for sentence in free_or_instant_purchases(scenario)]
     warnings += beyond_fire_limits(scenario)
+    unspent = policies.loc[yardstick, "unspent_pct"]
+    if unspent > UNSPENT_MAX_PCT:
+        warnings.append(
+            f"the {yardstick} policy ends with {unspent:.0f}% of its money unspent (more than {UNSPENT_MAX_PCT:.0f}%): "
+            "money does not bind; lower the budget or the grants until a sound defence runs short."
+        )
     best = search.iloc[0]
     if best["beats_reference_pct"] > 100 * BEAT_MARGIN:
         warnings.append(
