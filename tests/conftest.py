@@ -12,16 +12,30 @@ import wargame
 _counter = itertools.count()
 
 
+# The round budget the hand arithmetic of the rule tests uses. The shipped tutorial's money is
+# small on purpose (it binds a sound defence); a test of a rule should not be a test of that.
+ROUND_BUDGET = {"initial_usd": 50_000_000, "per_turn_usd": 20_000_000}
+
+
 @pytest.fixture
 def variant(tmp_path):
-    """Make a scenario that extends a shipped one with some fields overridden."""
+    """Make a scenario that extends a shipped one with some fields overridden. A variant of the
+    tutorial starts from ``ROUND_BUDGET`` ($50M, then $20M a turn) unless it sets its own."""
 
     def make(overrides: dict, base: str = "tutorial") -> wargame.Scenario:
+        if base == "tutorial":
+            overrides = {**overrides, "budget": {**ROUND_BUDGET, **overrides.get("budget", {})}}
         path = tmp_path / f"variant_{next(_counter)}.yaml"
         path.write_text(yaml.safe_dump({"extends": base, **overrides}, sort_keys=False), encoding="utf-8")
         return wargame.load_scenario(path)
 
     return make
+
+
+@pytest.fixture
+def tutorial(variant):
+    """The tutorial with ``ROUND_BUDGET``: the scenario the rule tests' hand arithmetic is written for."""
+    return variant({})
 
 
 STRIKE_DRONE = {

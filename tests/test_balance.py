@@ -67,7 +67,7 @@ def test_the_tutorial_passes_and_the_report_says_what_it_measured(capsys):
     assert len(result.search) == len(checks.FAMILY)
     assert main(["balance", "tutorial", "--runs", "20", "--search-runs", "10"]) == 0
     out = capsys.readouterr().out
-    assert "Best of 16 searched strategies" in out and "No warnings." in out
+    assert "Best of 32 searched strategies" in out and "No warnings." in out
 
 
 @pytest.mark.slow

@@ -136,11 +136,7 @@ def test_the_reference_policy_spends_nearly_all_its_money(name):
     assert left / received < 0.15  # under 15% of all the money received is left unspent
 
 
-# baltic_shield is left out: there the reference policy ends with about 10% unspent and never
-# runs short, so 20% more buys nothing more. Money tight enough to change its orders makes the
-# reference's own setting the best of the balance family in every shipped scenario (one recipe
-# everywhere); see the closing note of the outcomes issue.
-@pytest.mark.parametrize("name", [n for n in SHIPPED if n != "baltic_shield"])
+@pytest.mark.parametrize("name", SHIPPED)
 def test_money_binds_the_reference_policy(name):
     changed = []
     for seed in (None, 0, 1, 2):

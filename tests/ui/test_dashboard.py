@@ -38,7 +38,7 @@ def test_header_shows_turn_money_estimate_and_narrative(expected_dashboard):
     view = expected_dashboard.game.view()
     low, high = view.raid_estimate_units["attack_drone"]
     assert "Turn 1 of 4" in header
-    assert "$5.5M" in header  # $4M to start + $1.5M for the first turn
+    assert "$2.6M" in header  # $2M to start + $0.6M for the first turn
     assert (low, high) == (80, 120)  # 100 expected, +- 2 sqrt(100)
     assert "80 to 120" in header
     assert "One-way attack drone" in header
@@ -97,10 +97,10 @@ def test_orders_over_budget_disable_end_turn_with_the_engines_message(expected_d
     dashboard.controls.items["sam_missile"].capacity.value = 2  # 2 x $60M of new missile lines
     orders = dashboard.controls.read()
     expected = dashboard.game.check(orders)
-    assert expected == ["These orders cost $120M; you have $5.5M. Cut $114.5M."]
+    assert expected == ["These orders cost $120M; you have $2.6M. Cut $117.4M."]
     assert dashboard.end_turn_button.disabled and dashboard.forecast_button.disabled
     assert dashboard.problems.problems == expected
-    assert "Cut $114.5M." in dashboard.problems.widget.value
+    assert "Cut $117.4M." in dashboard.problems.widget.value
     assert "$120M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
 
     dashboard.end_turn_button.click()  # clicked anyway (click() ignores disabled): nothing is played
