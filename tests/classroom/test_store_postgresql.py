@@ -196,3 +196,23 @@ def test_serve_refuses_a_store_that_is_not_postgresql_before_starting_anything(t
     assert main(["serve", str(tmp_path / "class"), "--store", "mysql://db/wargame"]) == 1
     assert "can be a PostgreSQL server" in capsys.readouterr().err
     assert not (tmp_path / "class").exists()
+
+
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (lambda path: path.write_text("{not json"), "Expecting property name"),
+        (lambda path: path.write_text(json.dumps(["postgresql://db/x"])), "it needs the text fields url and schema"),
+        (lambda path: path.write_text(json.dumps({"url": "postgresql://db/x"})), "it needs the text fields url and schema"),
+        (lambda path: path.write_text(json.dumps({"url": "x", "schema": "s", "pad": "." * 70_000})), "70,0.. bytes long"),
+        (lambda path: path.mkdir(), "it is not a plain file"),
+        (lambda path: os.mkfifo(path), "it is not a plain file"),
+        (lambda path: path.symlink_to(path.parent / "nowhere.json"), "it is not a plain file"),
+    ],
+    ids=["not json", "a list", "no schema", "huge", "a folder", "a pipe", "a broken link"],
+)
+@pytest.mark.timeout(30)  # a pipe read would block: fail rather than hang
+def test_a_damaged_pointer_file_is_refused_with_its_reason_and_never_waited_on(tmp_path, make, says):
+    make(tmp_path / POINTER_NAME)
+    with pytest.raises(StoreError, match=f"{POINTER_NAME} \\(where this session's database is\\) cannot be read: .*{says}"):
+        Store.open(tmp_path)
