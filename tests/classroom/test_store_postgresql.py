@@ -216,3 +216,14 @@ def test_a_damaged_pointer_file_is_refused_with_its_reason_and_never_waited_on(t
     make(tmp_path / POINTER_NAME)
     with pytest.raises(StoreError, match=f"{POINTER_NAME} \\(where this session's database is\\) cannot be read: .*{says}"):
         Store.open(tmp_path)
+
+
+def test_a_role_that_may_not_make_a_schema_is_told_so(tmp_path, postgres_url):
+    engine = create_engine(server_url(postgres_url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP ROLE IF EXISTS pupil"))
+        connection.execute(text("CREATE ROLE pupil LOGIN"))  # no CREATE on the database
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema cannot be made on postgresql\\+psycopg://pupil@.*permission denied for database postgres"):
+        Store.create(tmp_path, "tutorial", seed=1, url=postgres_url.replace("postgres@", "pupil@"))
+    assert not (tmp_path / POINTER_NAME).exists()
