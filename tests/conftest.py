@@ -1,4 +1,5 @@
-"""Shared fixtures: small hand-written scenario variants built with ``extends``."""
+"""Shared fixtures: small hand-written scenario variants built with ``extends``, and a private
+PostgreSQL server (``postgres_url``, see ``tests/pgserver.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 import yaml
 
 import wargame
+
+from . import pgserver
 
 _counter = itertools.count()
 
@@ -60,3 +63,39 @@ def strike_scenario(variant):
             "adversary": {"target_sets": TARGET_SETS},
         }
     )
+
+
+def needs_postgres(item) -> bool:
+    """The test asks for the PostgreSQL server, itself or as the ``postgresql`` store backend."""
+    if {"postgres_url", "postgres_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("store_backend") == "postgresql"
+
+
+def pytest_runtest_setup(item):
+    """Skip (or, in CI, fail) a PostgreSQL test before its fixtures start anything.
+
+    Raised here rather than in the fixture, the skip keeps one location, so the report folds
+    every skipped PostgreSQL test into one line that says how to enable them.
+    """
+    if needs_postgres(item):
+        pgserver.require_binaries()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server for the whole test session, stopped and removed at the end
+    (``pgserver.PostgresServer``: its URL, ``create_database``, its log)."""
+    server = pgserver.PostgresServer.start(pgserver.require_binaries())
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server) -> str:
+    """``postgresql://postgres@127.0.0.1:PORT/postgres``: the private server's superuser, no
+    password. Tests that share it keep apart by schema or by database."""
+    return postgres_server.url
