@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -468,4 +469,17 @@ def serve(location: str, scenario: str, seed: int, teams_file: str | None = None
     app = make_app(service, prefix)
     app.listen(address.port or 80, address.hostname or "127.0.0.1", max_body_size=MOST_BODY_BYTES)
     print(f"The class service of {scenario} (seed {seed}) listens on {address.geturl()}{prefix}api/ ; instructors: the hub group {service.instructors_group}.", flush=True)
-    IOLoop.current().start()
+    loop = IOLoop.current()
+
+    def stop(number, _frame):  # the hub stops its services with SIGINT, then SIGTERM
+        print(f"The class service stops ({signal.Signals(number).name}).", flush=True)
+        loop.add_callback(loop.stop)  # a Python signal handler runs between bytecodes: safe here
+
+    # set whatever the hub's own start left them as (a hub started in the background ignores SIGINT)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        loop.start()
+    finally:
+        service.executor.shutdown(wait=True)
+        store.dispose()

@@ -1,0 +1,155 @@
+"""A class through JupyterHub, end to end: deploy/jupyterhub/'s configuration (with its test
+override: dummy sign-in, users' servers as local processes) and the class service on a real
+PostgreSQL server; three students and an instructor.
+
+Each student signs in, lands on the student app (the hub's default page for them), joins their
+team (their hub name) and plays a turn in headless Chromium. With the token their kernels hold,
+one student tries to read another's game and to inject an event: both refused. The instructor's
+console, through the service with the instructor's token, sees all three; the event it injects
+reaches every student's page as news and acts on their next turn. The students' servers hold
+no database location. Per-student memory and CPU are measured and printed (README's figures).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from wargame.classroom.bench import cpu_ticks, resident_mb
+from wargame.classroom.console import Console
+from wargame.classroom.hub_client import RemoteStore, ServiceRefused
+from wargame.classroom.hub_service import STORE_VARIABLE
+
+from . import hubs, servers
+
+pytestmark = pytest.mark.slow
+
+STUDENTS = ("alice", "bob", "carol")
+INSTRUCTOR = "teacher"
+PAGE_TIMEOUT = 180_000  # ms: a server's first Voilà page on two shared cores
+TURN_TIMEOUT = 60_000
+NEWS = "White Cell: the adversary doubles its drone launches this turn."
+
+
+@pytest.fixture
+def hub_proxy():
+    return hubs.require_hub_tools()
+
+
+@pytest.fixture
+def class_database(postgres_server):
+    """A fresh PostgreSQL database for the class session (the service's alone)."""
+    return postgres_server.create_database(f"wargame_hub_{int(time.time() * 1000)}")
+
+
+@pytest.fixture
+def hub(hub_proxy, chromium, notebooks, class_database, tmp_path, artifacts):
+    settings = {
+        STORE_VARIABLE: class_database,
+        "WARGAME_CLASS_SCENARIO": "tutorial",
+        "WARGAME_CLASS_SEED": "7",
+        "WARGAME_CLASS_INSTRUCTORS_USERS": INSTRUCTOR,
+        "WARGAME_KIT_NOTEBOOKS": str(notebooks),
+        "WARGAME_CLASS_SERVICE_PORT": str(servers.free_port()),
+    }
+    log_path = artifacts / "hub-class.log"
+    log_path.unlink(missing_ok=True)
+    running = hubs.start(tmp_path / "hub", hub_proxy, settings, log_path)
+    seen = set(running.processes())
+    running.seen = seen
+    try:
+        yield running
+    finally:
+        seen |= set(running.processes())
+        killed = hubs.stop(running, sorted(seen))
+        assert running.process.poll() is not None
+        assert not [pid for pid in seen if servers._alive(pid)], "processes left running after the hub stopped"
+        assert not killed, f"the hub left {len(killed)} processes running (killed): see {log_path}"
+
+
+def sign_in_and_open_the_app(browser, hub, user: str):
+    """A student signs in (any password: the test's dummy sign-in) and lands on the app."""
+    page = browser.new_context().new_page()
+    page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+    page.fill("#username_input", user)
+    page.fill("#password_input", "any")
+    page.click("#login_submit")
+    page.goto(f"{hub.url}/hub/", wait_until="commit", timeout=PAGE_TIMEOUT)  # the hub sends them to their default page
+    expect(page.get_by_text(f"your team is {user}")).to_be_visible(timeout=PAGE_TIMEOUT)
+    assert "/voila/render/class_app.ipynb" in page.url
+    return page
+
+
+def end_turn(page, number: int) -> None:
+    button = page.get_by_role("button", name="End turn")
+    expect(button).to_be_enabled(timeout=TURN_TIMEOUT)
+    button.click()
+    expect(page.get_by_text(f"Turn {number} played:")).to_be_visible(timeout=TURN_TIMEOUT)
+
+
+def test_a_class_through_jupyterhub(hub, browser, artifacts):
+    users = (*STUDENTS, INSTRUCTOR)
+    ticks_before = {}
+    for user in users:
+        hub.start_server(user)
+    pids = hub.wait_for_servers(users)
+    for user, pid in pids.items():
+        ticks_before[user] = cpu_ticks([pid])
+    tokens = {user: hubs.environment_of(pid)["JUPYTERHUB_API_TOKEN"] for user, pid in pids.items()}
+    for user, pid in pids.items():  # the database is the service's alone
+        environment = hubs.environment_of(pid)
+        assert STORE_VARIABLE not in environment and "postgresql://" not in "".join(environment.values())
+        assert environment["WARGAME_CLASS_SERVICE_URL"].endswith("/services/wargame-class/")
+
+    pages = {}
+    for user in STUDENTS:
+        page = sign_in_and_open_the_app(browser, hub, user)
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_text(f"Team {user}, turn 1 of 4")).to_be_visible(timeout=TURN_TIMEOUT)
+        pages[user] = page
+    for page in pages.values():
+        end_turn(page, 1)
+    pages["alice"].screenshot(path=str(artifacts / "hub-class-alice.png"))
+
+    # bob, with the token his kernels hold: alice's game and the White Cell are not his
+    bob = RemoteStore(hub.service_url, tokens["bob"])
+    with pytest.raises(ServiceRefused, match="signed in as bob, whose team is bob: you may read only your own team's game, not alice's"):
+        bob.game("alice")
+    with pytest.raises(ServiceRefused, match="Only the class's instructors .* may inject a White Cell event; bob is not one of them"):
+        bob.inject({"type": "raid_surge", "threat": "attack_drone", "multiplier": 2, "text": "bob's surge"})
+    with pytest.raises(ServiceRefused, match="bob is not one of them"):
+        bob.teams()
+    assert bob.last_turn("bob") == 1
+
+    # the instructor's console, through the service
+    live = Console(store=RemoteStore(hub.service_url, tokens[INSTRUCTOR]))
+    for user in STUDENTS:
+        assert f"<td>{user}</td><td>1 of 4</td>" in live.teams.value
+    live.kind.value = "raid_surge"
+    live.amount.value = 2.0
+    live.text.value = NEWS
+    assert live.inject() == 1, live.white_cell_message.value
+    for page in pages.values():
+        expect(page.get_by_text(NEWS)).to_be_visible(timeout=TURN_TIMEOUT)  # the page's next tick
+        end_turn(page, 2)
+    for user in STUDENTS:
+        game = live.store.game(user)
+        assert game.seed == 7 + [row.name for row in live.store.teams()].index(user)
+        assert [(event.turn, event.text) for event in game.injected_events] == [(2, NEWS)]
+    live.refresh()
+    assert all(f"<td>{user}</td><td>2 of 4</td>" in live.teams.value for user in STUDENTS)
+
+    # what a student costs: their server and its kernel, after two turns
+    for user in STUDENTS:
+        family = [pids[user], *servers.descendants(pids[user])]
+        memory = resident_mb(family)
+        cpu_s = (cpu_ticks(family) - ticks_before[user]) / __import__("os").sysconf("SC_CLK_TCK")
+        hub.seen.update(family)
+        print(f"student {user}: {len(family)} processes (server and kernel), {memory:,.0f} MB resident, {cpu_s:.1f} s of CPU from sign-in through two turns")
+    service = [pid for pid in hub.processes() if "hub-service" in (open(f"/proc/{pid}/cmdline").read() if servers._alive(pid) else "")]
+    print(f"the class service: {resident_mb(service):,.0f} MB; the hub and its proxy: {resident_mb([hub.process.pid]):,.0f} MB + proxy")
+    per_student = statistics.mean(resident_mb([pids[u], *servers.descendants(pids[u])]) for u in STUDENTS)
+    (artifacts / "hub-class-measurements.txt").write_text(f"per-student resident memory (server + kernel): {per_student:.0f} MB\n")
