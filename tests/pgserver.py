@@ -8,7 +8,8 @@ Debian's ``postgresql`` package puts ``initdb`` and ``pg_ctl`` in a versioned fo
 - its superuser is ``postgres`` and ``url`` is ``postgresql://postgres@127.0.0.1:PORT/postgres``
   (plain ``postgresql://``: psycopg takes it as it is; SQLAlchemy needs
   ``postgresql+psycopg://``, which ``sqlalchemy_url`` gives);
-- runs without fsync: a test never survives a crash of the server itself, only of its clients.
+- runs without fsync (a test never survives a crash of the server itself, only of its clients)
+  and takes up to 300 connections (many test processes and stores at once).
 
 PostgreSQL refuses to run as root: run as root, the server runs as the ``postgres`` user
 (``nobody`` if there is none) through ``runuser``, and its folder belongs to that user.
@@ -172,7 +173,7 @@ class PostgresServer:
             raise RuntimeError(f"initdb failed (exit code {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
     def _pg_ctl_start(self) -> bool:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off"
         done = self._run(
             str(self.binaries / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
             "-w", "-t", str(START_TIMEOUT_S), "start", timeout=START_TIMEOUT_S + 10,
