@@ -6,8 +6,8 @@
 #
 # It adds to the hub:
 # - the class service (``python -m wargame.classroom hub-service``), started and stopped by the
-#   hub, the only process that knows the session's store (WARGAME_CLASS_STORE: a PostgreSQL URL,
-#   or a folder for SQLite);
+#   hub, the only process that knows the session's store (WARGAME_CLASS_STORE: a PostgreSQL URL;
+#   without it, an SQLite file in the session's folder);
 # - the roles: every user may reach the service, and so may the token of their server's kernels
 #   (JUPYTERHUB_API_TOKEN); the service may read users' groups (to know the instructors);
 # - the instructors group (WARGAME_CLASS_INSTRUCTORS_USERS, comma-separated hub names);
@@ -17,7 +17,9 @@
 # Settings come from the hub's environment, so that the database password lives in one file
 # readable by root only (systemd's EnvironmentFile, see README.md), never in this one:
 #
-#   WARGAME_CLASS_STORE             the session's store (required): postgresql://USER:PASSWORD@HOST/DB
+#   WARGAME_CLASS_STORE             the session's database: postgresql://USER:PASSWORD@HOST/DB
+#                                   (unset: an SQLite file in the session folder, for one small class)
+#   WARGAME_CLASS_SESSION_FOLDER    the session's folder on the hub's machine (default /srv/wargame-class/session)
 #   WARGAME_CLASS_SCENARIO          a shipped scenario's name (default tutorial)
 #   WARGAME_CLASS_SEED              team k plays with seed SEED + k - 1 (default 1)
 #   WARGAME_CLASS_INSTRUCTORS_USERS hub names of the instructors, comma-separated
@@ -52,10 +54,9 @@ instructors_group = _setting("WARGAME_CLASS_INSTRUCTORS", "instructors")
 instructors = [name.strip() for name in _setting("WARGAME_CLASS_INSTRUCTORS_USERS", "").split(",") if name.strip()]
 service_url = f"http://127.0.0.1:{service_port}"
 
-service_environment = {
-    "WARGAME_CLASS_STORE": _setting("WARGAME_CLASS_STORE"),
-    "WARGAME_CLASS_INSTRUCTORS": instructors_group,
-}
+service_environment = {"WARGAME_CLASS_INSTRUCTORS": instructors_group}
+if os.environ.get("WARGAME_CLASS_STORE"):  # in the environment, never on the command line (ps shows that to everyone)
+    service_environment["WARGAME_CLASS_STORE"] = os.environ["WARGAME_CLASS_STORE"]
 if os.environ.get("WARGAME_CLASS_TEAMS"):
     service_environment["WARGAME_CLASS_TEAMS"] = os.environ["WARGAME_CLASS_TEAMS"]
 
@@ -66,6 +67,7 @@ c.JupyterHub.services.append(
         "url": service_url,
         "command": [
             kit_python, "-m", "wargame.classroom", "hub-service",
+            _setting("WARGAME_CLASS_SESSION_FOLDER", "/srv/wargame-class/session"),
             "--scenario", _setting("WARGAME_CLASS_SCENARIO", "tutorial"),
             "--seed", _setting("WARGAME_CLASS_SEED", "1"),
         ],
@@ -90,6 +92,9 @@ c.JupyterHub.load_groups.update({instructors_group: {"users": instructors}})
 c.Spawner.environment = {"WARGAME_CLASS_SERVICE_URL": f"{service_url}/services/{SERVICE}/"}
 c.Spawner.notebook_dir = notebooks
 c.Spawner.default_url = "/voila/render/class_app.ipynb"
+# A page closed or reloaded leaves its kernel behind (about 150 MB): shut down kernels no page
+# has been connected to for 15 minutes. A student's open page keeps its kernel.
+c.Spawner.args.extend(["--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60"])
 
 # What each student's server may use is the spawner's: `tljh-config set limits.memory 600M` and
 # `limits.cpu 0.5` in TLJH, singleuser.memory and .cpu in zero-to-jupyterhub (README.md says why).

@@ -12,6 +12,7 @@ no database location. Per-student memory and CPU are measured and printed (READM
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -31,6 +32,8 @@ STUDENTS = ("alice", "bob", "carol")
 INSTRUCTOR = "teacher"
 PAGE_TIMEOUT = 180_000  # ms: a server's first Voilà page on two shared cores
 TURN_TIMEOUT = 60_000
+IDLE_WINDOW_S = 30.0
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 NEWS = "White Cell: the adversary doubles its drone launches this turn."
 
 
@@ -49,6 +52,7 @@ def class_database(postgres_server):
 def hub(hub_proxy, chromium, notebooks, class_database, tmp_path, artifacts):
     settings = {
         STORE_VARIABLE: class_database,
+        "WARGAME_CLASS_SESSION_FOLDER": str(tmp_path / "session"),
         "WARGAME_CLASS_SCENARIO": "tutorial",
         "WARGAME_CLASS_SEED": "7",
         "WARGAME_CLASS_INSTRUCTORS_USERS": INSTRUCTOR,
@@ -76,8 +80,7 @@ def sign_in_and_open_the_app(browser, hub, user: str):
     page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
     page.fill("#username_input", user)
     page.fill("#password_input", "any")
-    page.click("#login_submit")
-    page.goto(f"{hub.url}/hub/", wait_until="commit", timeout=PAGE_TIMEOUT)  # the hub sends them to their default page
+    page.click("#login_submit")  # the hub sends them on to their server's default page: the app
     expect(page.get_by_text(f"your team is {user}")).to_be_visible(timeout=PAGE_TIMEOUT)
     assert "/voila/render/class_app.ipynb" in page.url
     return page
@@ -90,7 +93,7 @@ def end_turn(page, number: int) -> None:
     expect(page.get_by_text(f"Turn {number} played:")).to_be_visible(timeout=TURN_TIMEOUT)
 
 
-def test_a_class_through_jupyterhub(hub, browser, artifacts):
+def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
     users = (*STUDENTS, INSTRUCTOR)
     ticks_before = {}
     for user in users:
@@ -142,14 +145,45 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts):
     live.refresh()
     assert all(f"<td>{user}</td><td>2 of 4</td>" in live.teams.value for user in STUDENTS)
 
-    # what a student costs: their server and its kernel, after two turns
+    # what a student costs: their server and its kernel, after two turns; the service and the
+    # database while the three pages sit open (each renews its lease every few seconds)
+    family = {user: [pids[user], *servers.descendants(pids[user])] for user in STUDENTS}
     for user in STUDENTS:
-        family = [pids[user], *servers.descendants(pids[user])]
-        memory = resident_mb(family)
-        cpu_s = (cpu_ticks(family) - ticks_before[user]) / __import__("os").sysconf("SC_CLK_TCK")
-        hub.seen.update(family)
-        print(f"student {user}: {len(family)} processes (server and kernel), {memory:,.0f} MB resident, {cpu_s:.1f} s of CPU from sign-in through two turns")
-    service = [pid for pid in hub.processes() if "hub-service" in (open(f"/proc/{pid}/cmdline").read() if servers._alive(pid) else "")]
-    print(f"the class service: {resident_mb(service):,.0f} MB; the hub and its proxy: {resident_mb([hub.process.pid]):,.0f} MB + proxy")
-    per_student = statistics.mean(resident_mb([pids[u], *servers.descendants(pids[u])]) for u in STUDENTS)
-    (artifacts / "hub-class-measurements.txt").write_text(f"per-student resident memory (server + kernel): {per_student:.0f} MB\n")
+        hub.seen.update(family[user])
+        cpu_s = (cpu_ticks(family[user]) - ticks_before[user]) / TICKS_PER_S
+        print(
+            f"student {user}: {len(family[user])} processes (server and kernel), {resident_mb(family[user]):,.0f} MB resident, "
+            f"{cpu_s:.1f} s of CPU from the server's start through two turns"
+        )
+    service = [pid for pid in hub.processes() if "hub-service" in _command(pid)]
+    proxy = [pid for pid in hub.processes() if "configurable-http-proxy" in _command(pid)]
+    ticks, writes, started = cpu_ticks(service), database_writes(class_database), time.monotonic()
+    time.sleep(IDLE_WINDOW_S)
+    minutes = (time.monotonic() - started) / 60
+    service_cpu = (cpu_ticks(service) - ticks) / TICKS_PER_S / minutes / len(STUDENTS)
+    writes_per_minute = (database_writes(class_database) - writes) / minutes / len(STUDENTS)
+    per_student = statistics.mean(resident_mb(family[user]) for user in STUDENTS)
+    lines = [
+        f"per student (server + kernel, two turns played): {per_student:,.0f} MB resident",
+        f"the class service: {resident_mb(service):,.0f} MB; the hub {resident_mb([hub.process.pid]):,.0f} MB; the proxy {resident_mb(proxy):,.0f} MB",
+        f"with the pages open: the service uses {service_cpu:.2f} s of CPU a minute per student; the database takes {writes_per_minute:.1f} row writes a minute per student",
+    ]
+    print("\n".join(lines))
+    (artifacts / "hub-class-measurements.txt").write_text("\n".join(lines) + "\n")
+
+
+def _command(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/cmdline").read().replace("\0", " ")
+    except OSError:
+        return ""
+
+
+def database_writes(url: str) -> int:
+    """Rows inserted, updated and deleted so far in the class database (PostgreSQL's statistics)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        connection.execute("SELECT pg_stat_force_next_flush()")
+        row = connection.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables").fetchone()
+    return int(row[0])

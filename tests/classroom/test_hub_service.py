@@ -34,8 +34,8 @@ NEWS = "White Cell: the adversary doubles its drone launches this turn."
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store.create(tmp_path / "class", "tutorial", seed=3)
+def store(tmp_path, store_url):
+    store = Store.create(tmp_path / "class", "tutorial", seed=3, url=store_url)
     yield store
     store.dispose()
 

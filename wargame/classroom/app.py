@@ -26,6 +26,9 @@ from .session import HEARTBEAT_S, LEASE_S, TeamGame, TeamHeld, TeamNameError
 from .store import Store, StoreError
 
 FOLDER_VARIABLE = "WARGAME_CLASS_FOLDER"
+# Under a hub every tick is a request to the class service: a slower tick (news within 15 s,
+# the lease still outlasting several ticks) keeps a 1,000-student class within one service core.
+HUB_HEARTBEAT_S = 15.0
 CLASS_FORECAST_RUNS = 200  # many kernels share the server's cores in class
 DEMO_SCENARIO = "tutorial"
 
@@ -192,7 +195,7 @@ def hub_app(environ=None) -> widgets.Widget:
         me = store.me()
         if me["team"] is None:
             raise StoreError(me["problem"])
-        return ClassApp(store, team=me["team"])
+        return ClassApp(store, team=me["team"], heartbeat_s=HUB_HEARTBEAT_S)
     except StoreError as error:
         return widgets.HTML(_message(f"The class session cannot open: {error}", error=True))
 

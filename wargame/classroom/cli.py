@@ -7,7 +7,7 @@
 ``bench --teams N``
     Open N student pages in headless Chromium against a served demo session and measure
     (see ``bench``).
-``hub-service --store LOCATION --scenario NAME --seed S``
+``hub-service FOLDER [--store URL] --scenario NAME --seed S``
     The class session as a JupyterHub service, started by the hub (see ``hub_service`` and
     deploy/jupyterhub/).
 """
@@ -53,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
             "the instructors group every game. The hub starts this with JUPYTERHUB_SERVICE_URL, _PREFIX and _API_TOKEN set."
         ),
     )
-    hub.add_argument("--store", help="the session's store: a folder (SQLite) or a postgresql:// URL (default: $WARGAME_CLASS_STORE)")
+    hub.add_argument("folder", metavar="FOLDER", help="the session's folder (its SQLite file, or where its PostgreSQL schema is named)")
+    hub.add_argument(
+        "--store",
+        help="the PostgreSQL server, postgresql://USER:PASSWORD@HOST/DATABASE (default: $WARGAME_CLASS_STORE, which keeps "
+        "the password off the command line; neither: an SQLite file in FOLDER)",
+    )
     hub.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
     hub.add_argument("--seed", type=int, default=1, help="team k plays with seed SEED + k - 1 (default: 1)")
     hub.add_argument("--teams-file", help="a YAML file mapping hub names to team names (default: $WARGAME_CLASS_TEAMS, else each user is a team)")
@@ -80,12 +85,10 @@ def _run_hub_service(args) -> int:
     from . import hub_service
     from .serve import checked_class
 
-    location = args.store or os.environ.get(hub_service.STORE_VARIABLE)
-    if not location:
-        raise ValueError(f"hub-service needs the session's store: --store or ${hub_service.STORE_VARIABLE} (a folder or a postgresql:// URL).")
+    url = args.store or os.environ.get(hub_service.STORE_VARIABLE) or None
     scenario, seed, _teams = checked_class(args.scenario, args.seed, 1)
     hub_service.serve(
-        location, scenario, seed,
+        args.folder, url, scenario, seed,
         teams_file=args.teams_file or os.environ.get(hub_service.TEAMS_VARIABLE) or None,
         instructors_group=args.instructors or os.environ.get(hub_service.INSTRUCTORS_VARIABLE) or None,
     )

@@ -3,8 +3,8 @@
 Under JupyterHub every student has a whole Jupyter server of their own, so the store cannot sit
 in their environment (they could read every team's game with a line of code). This service owns
 it instead: only its environment has the database's location and credentials
-(``WARGAME_CLASS_STORE``: a session folder for SQLite, or a ``postgresql://`` URL), and students'
-kernels reach it over HTTP with their hub token (``hub_client.RemoteStore``).
+(``WARGAME_CLASS_STORE``: a ``postgresql://`` URL; without it, an SQLite file in the session's
+folder on the hub's machine), and students' kernels reach it over HTTP with their hub token (``hub_client.RemoteStore``).
 
 Who may do what (``Identity`` and the ``may_*`` rules, pure and tested without a hub):
 
@@ -23,7 +23,7 @@ stored (and again by the reader when it is replayed), and must be a game of this
 scenario, seed and mode with as many turns' orders as the turn it claims to be.
 
 Run by the hub (``c.JupyterHub.services``, see deploy/jupyterhub/): ``python -m
-wargame.classroom hub-service --scenario NAME --seed S``; it listens where the hub says
+wargame.classroom hub-service FOLDER --scenario NAME --seed S``; it listens where the hub says
 (``JUPYTERHUB_SERVICE_URL``) under its prefix (``JUPYTERHUB_SERVICE_PREFIX``).
 """
 
@@ -450,16 +450,15 @@ class HubIdentify:
         return groups
 
 
-def open_store(location: str, scenario: str, seed: int) -> Store:
-    """The session's store at ``location`` (a folder, or a database URL), created if new."""
-    return Store.open_or_create(location, scenario, seed)
-
-
-def serve(location: str, scenario: str, seed: int, teams_file: str | None = None, instructors_group: str | None = None) -> None:
-    """Run the service until stopped, where the hub says (``JUPYTERHUB_SERVICE_URL`` and prefix)."""
+def serve(
+    folder: str, url: str | None, scenario: str, seed: int, teams_file: str | None = None, instructors_group: str | None = None
+) -> None:
+    """Run the service on the session in ``folder`` (its database on the PostgreSQL server ``url``,
+    or the folder's SQLite file) until stopped, where the hub says (``JUPYTERHUB_SERVICE_URL``
+    and ``JUPYTERHUB_SERVICE_PREFIX``)."""
     from tornado.ioloop import IOLoop
 
-    store = open_store(location, scenario, seed)
+    store = Store.open_or_create(folder, scenario, seed, url=url)
     if store.session().status != "open":
         print("The session in the store is closed; an instructor reopens it through the console (or start a new session).")
     teams = load_team_file(teams_file) if teams_file else None
