@@ -27,7 +27,9 @@
 #   WARGAME_CLASS_TEAMS             optional: a YAML file mapping hub names to team names
 #   WARGAME_KIT_PYTHON              the Python that has the kit (default TLJH's user environment)
 #   WARGAME_KIT_NOTEBOOKS           the kit's notebooks folder (default /opt/wargame/notebooks)
-#   WARGAME_CLASS_SERVICE_PORT      the service's port on this machine (default 10101)
+#   WARGAME_CLASS_SERVICE_PORT      the service's port (default 10101)
+#   WARGAME_CLASS_SERVICE_HOST      the name the proxy and users' servers reach the service by
+#                                   (default 127.0.0.1: one server; hub in zero-to-jupyterhub)
 
 import os
 import sys
@@ -52,7 +54,8 @@ notebooks = _setting("WARGAME_KIT_NOTEBOOKS", "/opt/wargame/notebooks")
 service_port = int(_setting("WARGAME_CLASS_SERVICE_PORT", "10101"))
 instructors_group = _setting("WARGAME_CLASS_INSTRUCTORS", "instructors")
 instructors = [name.strip() for name in _setting("WARGAME_CLASS_INSTRUCTORS_USERS", "").split(",") if name.strip()]
-service_url = f"http://127.0.0.1:{service_port}"
+service_host = _setting("WARGAME_CLASS_SERVICE_HOST", "127.0.0.1")
+service_url = f"http://{service_host}:{service_port}"
 
 service_environment = {"WARGAME_CLASS_INSTRUCTORS": instructors_group}
 if os.environ.get("WARGAME_CLASS_STORE"):  # in the environment, never on the command line (ps shows that to everyone)
@@ -70,6 +73,8 @@ c.JupyterHub.services.append(
             _setting("WARGAME_CLASS_SESSION_FOLDER", "/srv/wargame-class/session"),
             "--scenario", _setting("WARGAME_CLASS_SCENARIO", "tutorial"),
             "--seed", _setting("WARGAME_CLASS_SEED", "1"),
+            # on one server, the loopback only; elsewhere every address of the hub's pod
+            "--ip", "127.0.0.1" if service_host == "127.0.0.1" else "0.0.0.0",
         ],
         "environment": service_environment,
         "display": False,
@@ -89,7 +94,7 @@ c.JupyterHub.load_groups.update({instructors_group: {"users": instructors}})
 
 # Users' servers: where the service is (through the hub's proxy would work too), the kit's
 # notebooks, and the student app first. Instructors open instructors/13_live_console.ipynb in Lab.
-c.Spawner.environment = {"WARGAME_CLASS_SERVICE_URL": f"{service_url}/services/{SERVICE}/"}
+c.Spawner.environment.update({"WARGAME_CLASS_SERVICE_URL": f"{service_url}/services/{SERVICE}/"})
 c.Spawner.notebook_dir = notebooks
 c.Spawner.default_url = "/voila/render/class_app.ipynb"
 # A page closed or reloaded leaves its kernel behind (about 150 MB): shut down kernels no page

@@ -113,8 +113,11 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
         page.get_by_role("button", name="Join").click()
         expect(page.get_by_text(f"Team {user}, turn 1 of 4")).to_be_visible(timeout=TURN_TIMEOUT)
         pages[user] = page
+    family = {user: [pids[user], *servers.descendants(pids[user])] for user in STUDENTS}
+    opened_ticks = {user: cpu_ticks(family[user]) for user in STUDENTS}
     for page in pages.values():
         end_turn(page, 1)
+    turn_ticks = {user: cpu_ticks(family[user]) - opened_ticks[user] for user in STUDENTS}
     pages["alice"].screenshot(path=str(artifacts / "hub-class-alice.png"))
 
     # bob, with the token his kernels hold: alice's game and the White Cell are not his
@@ -147,13 +150,12 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
 
     # what a student costs: their server and its kernel, after two turns; the service and the
     # database while the three pages sit open (each renews its lease every few seconds)
-    family = {user: [pids[user], *servers.descendants(pids[user])] for user in STUDENTS}
     for user in STUDENTS:
         hub.seen.update(family[user])
-        cpu_s = (cpu_ticks(family[user]) - ticks_before[user]) / TICKS_PER_S
         print(
-            f"student {user}: {len(family[user])} processes (server and kernel), {resident_mb(family[user]):,.0f} MB resident, "
-            f"{cpu_s:.1f} s of CPU from the server's start through two turns"
+            f"student {user}: {len(family[user])} processes (server and kernel), {resident_mb(family[user]):,.0f} MB resident; "
+            f"CPU: {(opened_ticks[user] - ticks_before[user]) / TICKS_PER_S:.1f} s to open the app, "
+            f"{turn_ticks[user] / TICKS_PER_S:.1f} s for a turn"
         )
     service = [pid for pid in hub.processes() if "hub-service" in _command(pid)]
     proxy = [pid for pid in hub.processes() if "configurable-http-proxy" in _command(pid)]
@@ -164,7 +166,9 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
     writes_per_minute = (database_writes(class_database) - writes) / minutes / len(STUDENTS)
     per_student = statistics.mean(resident_mb(family[user]) for user in STUDENTS)
     lines = [
-        f"per student (server + kernel, two turns played): {per_student:,.0f} MB resident",
+        f"per student (server + kernel, two turns played): {per_student:,.0f} MB resident; CPU "
+        f"{statistics.mean(opened_ticks[u] - ticks_before[u] for u in STUDENTS) / TICKS_PER_S:.1f} s to open the app, "
+        f"{statistics.mean(turn_ticks.values()) / TICKS_PER_S:.1f} s for a turn",
         f"the class service: {resident_mb(service):,.0f} MB; the hub {resident_mb([hub.process.pid]):,.0f} MB; the proxy {resident_mb(proxy):,.0f} MB",
         f"with the pages open: the service uses {service_cpu:.2f} s of CPU a minute per student; the database takes {writes_per_minute:.1f} row writes a minute per student",
     ]

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--seed", type=int, default=1, help="team k plays with seed SEED + k - 1 (default: 1)")
     hub.add_argument("--teams-file", help="a YAML file mapping hub names to team names (default: $WARGAME_CLASS_TEAMS, else each user is a team)")
     hub.add_argument("--instructors", help="the hub group of instructors (default: $WARGAME_CLASS_INSTRUCTORS, else instructors)")
+    hub.add_argument("--ip", help="the address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL; 0.0.0.0 in Kubernetes)")
     hub.set_defaults(run=_run_hub_service)
     return parser
 
@@ -91,6 +92,7 @@ def _run_hub_service(args) -> int:
         args.folder, url, scenario, seed,
         teams_file=args.teams_file or os.environ.get(hub_service.TEAMS_VARIABLE) or None,
         instructors_group=args.instructors or os.environ.get(hub_service.INSTRUCTORS_VARIABLE) or None,
+        ip=args.ip,
     )
     return 0
 

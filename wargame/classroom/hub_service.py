@@ -56,7 +56,7 @@ DEFAULT_INSTRUCTORS = "instructors"
 SERVICE_NAME = "wargame-class"
 # A lease asked for over the API is kept between these (a page renews it every few seconds).
 LEASE_LEAST_S, LEASE_MOST_S = 5.0, 600.0
-# The longest save the service takes (a 50-turn campaign's save is about 100 kB).
+# The longest save the service takes (a 24-turn campaign's whole save is about 9 kB).
 MOST_BODY_BYTES = 4 * 1024 * 1024
 GROUPS_CACHE_S = 30.0
 STORE_THREADS = 8
@@ -451,11 +451,13 @@ class HubIdentify:
 
 
 def serve(
-    folder: str, url: str | None, scenario: str, seed: int, teams_file: str | None = None, instructors_group: str | None = None
+    folder: str, url: str | None, scenario: str, seed: int, teams_file: str | None = None, instructors_group: str | None = None,
+    ip: str | None = None,
 ) -> None:
     """Run the service on the session in ``folder`` (its database on the PostgreSQL server ``url``,
     or the folder's SQLite file) until stopped, where the hub says (``JUPYTERHUB_SERVICE_URL``
-    and ``JUPYTERHUB_SERVICE_PREFIX``)."""
+    and ``JUPYTERHUB_SERVICE_PREFIX``); on the address ``ip`` when the URL's host is a name
+    others use to reach it (``hub`` in Kubernetes: listen on 0.0.0.0)."""
     from tornado.ioloop import IOLoop
 
     store = Store.open_or_create(folder, scenario, seed, url=url)
@@ -466,7 +468,7 @@ def serve(
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
     address = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     app = make_app(service, prefix)
-    app.listen(address.port or 80, address.hostname or "127.0.0.1", max_body_size=MOST_BODY_BYTES)
+    app.listen(address.port or 80, ip or address.hostname or "127.0.0.1", max_body_size=MOST_BODY_BYTES)
     print(f"The class service of {scenario} (seed {seed}) listens on {address.geturl()}{prefix}api/ ; instructors: the hub group {service.instructors_group}.", flush=True)
     loop = IOLoop.current()
 
