@@ -40,9 +40,8 @@ def fake_identify(users: dict):
 
 
 @contextmanager
-def running_service(store, users=USERS, teams=None):
-    """The service on a free loopback port in a thread of its own; yields its base URL."""
-    service = ClassService(store, fake_identify(users), teams=teams)
+def running_app(app):
+    """A Tornado application on a free loopback port in a thread of its own; yields its port."""
     ready = threading.Event()
     state = {}
 
@@ -50,7 +49,7 @@ def running_service(store, users=USERS, teams=None):
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         sockets = bind_sockets(0, "127.0.0.1")
-        server = HTTPServer(make_app(service, PREFIX), max_body_size=MOST_BODY_BYTES)
+        server = HTTPServer(app, max_body_size=MOST_BODY_BYTES)
         server.add_sockets(sockets)
         state.update(loop=loop, server=server, port=sockets[0].getsockname()[1])
         ready.set()
@@ -63,10 +62,20 @@ def running_service(store, users=USERS, teams=None):
     thread.start()
     ready.wait(10)
     try:
-        yield f"http://127.0.0.1:{state['port']}{PREFIX}"
+        yield state["port"]
     finally:
         state["loop"].call_soon_threadsafe(state["loop"].stop)
         thread.join(10)
+
+
+@contextmanager
+def running_service(store, users=USERS, teams=None, identify=None):
+    """The class service on a free loopback port; yields its base URL (with the hub's prefix)."""
+    service = ClassService(store, identify or fake_identify(users), teams=teams)
+    try:
+        with running_app(make_app(service, PREFIX)) as port:
+            yield f"http://127.0.0.1:{port}{PREFIX}"
+    finally:
         service.executor.shutdown(wait=True)
 
 

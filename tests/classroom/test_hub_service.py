@@ -8,12 +8,14 @@ import json
 import urllib.request
 
 import pytest
+from tornado import web
 
 from wargame.classroom import hub_client
 from wargame.classroom.app import ClassApp, hub_app, student_app
 from wargame.classroom.console import Console, team_table, white_cell_event
 from wargame.classroom.hub_client import RemoteStore, ServiceRefused, under_hub
 from wargame.classroom.hub_service import (
+    HubIdentify,
     Identity,
     Refused,
     check_instructor,
@@ -28,7 +30,7 @@ from wargame.classroom.store import Store, StoreError
 from wargame.savefile import SaveFileError, save_data
 from wargame.scenario import load_scenario
 
-from .hubfake import client, running_service
+from .hubfake import client, running_app, running_service
 
 NEWS = "White Cell: the adversary doubles its drone launches this turn."
 
@@ -264,3 +266,55 @@ def test_the_console_works_on_the_service(store, url):
     live.close_session()
     assert not store.is_open() and "live.store.export" in live.close_message.value
     assert [path.name for path in live.store.export(store.folder.parent / "saves")] == ["team_01_alice.json"]
+
+
+# --- identifying callers through the hub (its client faked, its API a small fake) ------------------
+
+
+class FakeHubAuth:
+    """JupyterHub's ``HubAuth`` as ``HubIdentify`` uses it: the token's model, the scope check,
+    and the hub API's address and the service's token (to read a user's groups)."""
+
+    access_scopes = {"access:services!service=wargame-class"}
+    api_token = "service-token"
+
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+
+    async def get_user(self, handler, sync=False):
+        token = handler.request.headers.get("Authorization", "")[len("token "):]
+        return {
+            "token-alice": {"kind": "user", "name": "alice", "scopes": ["access:services!service=wargame-class"]},
+            "token-teacher": {"kind": "user", "name": "teacher", "scopes": ["access:services!service=wargame-class"]},
+            "token-lab": {"kind": "user", "name": "alice", "scopes": ["access:servers!user=alice"]},
+        }.get(token)
+
+    def check_scopes(self, required, model):
+        return bool(set(required) & set(model["scopes"]))
+
+
+class FakeUsersApi(web.RequestHandler):
+    """The hub's ``GET /users/NAME``, for the service's token only."""
+
+    asked = []
+
+    def get(self, name):
+        if self.request.headers.get("Authorization") != "token service-token":
+            raise web.HTTPError(403)
+        FakeUsersApi.asked.append(name)
+        self.finish({"name": name, "groups": ["instructors"] if name == "teacher" else []})
+
+
+def test_the_hub_identifies_callers_and_gives_their_groups(store):
+    FakeUsersApi.asked.clear()
+    with running_app(web.Application([(r"/hub/api/users/([^/]+)", FakeUsersApi)])) as hub_port:
+        identify = HubIdentify(FakeHubAuth(f"http://127.0.0.1:{hub_port}/hub/api"))
+        with running_service(store, identify=identify) as url:
+            assert client(url, "teacher").me()["instructor"] is True
+            assert client(url, "alice").me() == {"user": "alice", "team": "alice", "instructor": False, "problem": ""}
+            client(url, "alice").me()
+            assert FakeUsersApi.asked.count("alice") == 1  # groups remembered for a while
+            with pytest.raises(ServiceRefused, match="does not give access to the class service .*access:services!service=wargame-class"):
+                RemoteStore(url, "token-lab").session()
+            with pytest.raises(ServiceRefused, match="Sign in through the hub"):
+                RemoteStore(url, "token-nobody").session()
