@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from wargame.ui.plots import FAN_METRICS
+
 from .driver import (
     LAPTOP,
     KERNEL_TIMEOUT,
@@ -18,8 +20,10 @@ from .driver import (
     cost_exchange_renderer,
     notebook_game,
     screenshot,
+    charts_in_dashboard,
     wait_for_plot_data,
 )
+from .layout import assert_chart_titles_fit, assert_every_tab_fits
 
 NOTEBOOK = "00_start_here.ipynb"
 
@@ -83,5 +87,10 @@ def test_start_here_plays_three_turns_in_jupyterlab(jupyterlab_server, notebooks
     dashboard.screenshot(f"jupyterlab-00_start_here-after-turn-{len(TURNS)}")
     screenshot(page, "jupyterlab-00_start_here-window")
     dashboard.assert_charts_drawn()
+    # at 1366x768, beside Lab's file browser: nothing sticks out or is cut off, whichever
+    # orders tab is open (the autonomy table lost its last column), and every chart title and
+    # caption is whole (the production chart's was cut at the plot's edge)
+    assert_every_tab_fits(dashboard)
+    assert_chart_titles_fit(page, charts_in_dashboard() + tuple(f"forecast_{metric}" for metric, *_ in FAN_METRICS))
     assert_no_cell_errors(page)
     console.assert_clean()

@@ -18,8 +18,10 @@ from .driver import (
     cost_exchange_renderer,
     notebook_game,
     screenshot,
+    charts_in_dashboard,
     wait_for_plot_data,
 )
+from .layout import assert_chart_titles_fit, assert_every_tab_fits
 
 NOTEBOOK = "05_campaign.ipynb"
 
@@ -67,6 +69,7 @@ def test_campaign_app_plays_two_turns_and_reloads_fresh_in_voila(voila_server, n
     console.assert_clean()
     dashboard.screenshot("voila-05_campaign-turn-1")
     dashboard.assert_orders_fit()
+    assert_every_tab_fits(dashboard)  # nothing sticks out or is cut off, whichever tab is open
     screenshot(page, "voila-05_campaign-window-build-tab")
 
     for number, turn in enumerate(TURNS, start=1):
@@ -81,6 +84,7 @@ def test_campaign_app_plays_two_turns_and_reloads_fresh_in_voila(voila_server, n
     assert_no_code_shown(page, setup)
     dashboard.screenshot(f"voila-05_campaign-after-turn-{len(TURNS)}")
     dashboard.assert_charts_drawn()
+    assert_chart_titles_fit(page, charts_in_dashboard())
 
     # Leaving the page, Voilà asks the server to shut its kernel down without the XSRF token
     # that jupyter_server requires: a 403 in the console, and the old kernel runs on until the

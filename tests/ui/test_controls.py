@@ -44,9 +44,9 @@ def test_controls_are_built_from_the_catalogue(shipped):
             assert row.imports.max == math.floor(view.import_available_units[item] + 1e-9)
             price = money(spec.unit_cost_usd.value * (1 + spec.imports.price_premium))
             assert price in row.imports_note.value
-        assert spec.name in row.heading.value
-        if spec.pk and spec.fire_capacity_per_turn:  # fire limits in plain sight, not only a hover tip
-            assert f"fires at most {spec.fire_capacity_per_turn:,.0f} engagements a month" in row.heading.value, item
+        assert spec.name in row.name.value
+        if spec.pk and spec.fire_capacity_per_turn:  # fire limits in plain sight, in their own column
+            assert row.fire_limit.value == f"{spec.fire_capacity_per_turn:,.0f} a month", item
     # doctrine: per threat class, one slot per type able to engage it, offering only those types
     for threat, editor in controls.doctrine.threats.items():
         engaging = {item for item, spec in scenario.catalogue.items() if threat in spec.pk}
@@ -191,8 +191,8 @@ def test_capacity_arrival_turn_shown_is_when_it_arrives():
     """The label's arrival turn agrees with the engine: lines ordered now add capacity then."""
     dashboard = play("tutorial", mode="expected")
     row = dashboard.controls.items["interceptor_drone"]
-    assert "usable from turn 3" in row.capacity_note.value  # 60-day lead, 30-day turns
-    assert "delivery usable from turn 2" in row.imports_note.value  # 30-day delay
+    assert "Capacity: turn 3" in row.arrives.value  # 60-day lead, 30-day turns
+    assert "Import: turn 2" in row.arrives.value  # 30-day delay
     row.capacity.value = 100
     dashboard.end_turn_button.click()
     dashboard.controls.items["interceptor_drone"].capacity.value = 0
@@ -203,7 +203,7 @@ def test_capacity_arrival_turn_shown_is_when_it_arrives():
         return game.view().capacity_units_per_turn["interceptor_drone"]
 
     assert capacity(dashboard.game) == capacity(reference), "not yet at turn 2"
-    assert "usable from turn 4" in row.capacity_note.value
+    assert "Capacity: turn 4" in row.arrives.value
     dashboard.end_turn_button.click()
     reference.play_turn(reference.orders())
     assert dashboard.game.turn == 3
@@ -287,3 +287,63 @@ def test_an_interceptor_without_a_fire_limit_reads_no_fire_limit():
     scenario = load_scenario("gulf_depletion")
     assert _fires(scenario.catalogue["interceptor_drone"], scenario) == "no fire limit"
     assert _fires(scenario.catalogue["ew"], scenario) == "fires at most 300 engagements a month"
+
+
+def test_the_build_grid_has_a_row_per_item_and_a_column_per_fact_and_order():
+    """Issue 12, point 2: name, price, on hand, capacity, fire limit and arrival in columns of
+    their own, then one column per order; every cell of a row in its column."""
+    from wargame.ui.controls import FACT_COLUMNS, ORDER_COLUMNS
+
+    dashboard = play("gulf_depletion", mode="expected")
+    wrapper = dashboard.controls.widget.children[0]
+    grid = wrapper.children[0]
+    titles = [cell.value for cell in grid.children[: len(FACT_COLUMNS) + len(ORDER_COLUMNS)]]
+    for (title, _), shown in zip(FACT_COLUMNS + tuple((order, "") for order in ORDER_COLUMNS), titles):
+        assert f"<b>{title}</b>" in shown
+    assert [t for t, _ in FACT_COLUMNS] == ["Item", "Price", "On hand", "Capacity", "Fire limit", "Arrives"]
+    columns = len(FACT_COLUMNS) + len(ORDER_COLUMNS)
+    assert len(grid.children) == columns * (1 + len(dashboard.scenario.catalogue))
+    assert len(grid.layout.grid_template_columns.replace("repeat(3,", "").split("minmax")) - 1 == columns - 2
+    ew = dashboard.controls.items["ew"]
+    row = grid.children[columns * (1 + list(dashboard.scenario.catalogue).index("ew")) :][:columns]
+    assert row[0].children == (ew.name,) and row[4].children == (ew.fire_limit,) and row[5].children == (ew.arrives,)
+    assert ew.fire_limit.value == "300 a month"
+    assert ew.arrives.value == "<small>Build: turn 2<br>Capacity: turn 2<br>Import: turn 2</small>"
+    assert dashboard.controls.items["interceptor_drone"].fire_limit.value == "none"
+    assert "not an interceptor" in dashboard.controls.items["strike_drone"].fire_limit.value
+    assert row[6].children[0] is ew.production and row[8].children[0] is ew.imports
+
+
+def test_an_order_that_arrives_after_the_last_turn_reads_too_late():
+    from wargame.ui.controls import arrival
+
+    assert (arrival(3, 2, 8), arrival(7, 2, 8), arrival(3, 0, 8)) == ("turn 5", "too late", "at once")
+
+
+def test_the_autonomy_table_has_a_column_per_level_and_shares_the_width():
+    """The trade-offs fit the orders panel: levels as columns in a fixed-layout table 100% wide,
+    a row per trade-off (eight columns of trade-offs lost the last one off screen)."""
+    from wargame.ui.policy import TRADEOFF_ROWS
+
+    dashboard = play("gulf_depletion", mode="expected")
+    picker = dashboard.controls.autonomy
+    shown = picker.tradeoffs.value
+    assert "table-layout:fixed" in shown and "width:100%" in shown
+    assert shown.count("<th scope='col'") == 1 + len(picker.levels)
+    assert shown.count("<th scope='row'") == len(TRADEOFF_ROWS)
+    for level in picker.levels:
+        assert html.escape(dashboard.scenario.autonomy.levels[level].name) in shown
+
+
+def test_a_doctrine_choice_shows_its_price_first_and_each_layer_is_a_row():
+    dashboard = play("gulf_depletion", mode="expected")
+    editor = dashboard.controls.doctrine.threats["attack_drone"]
+    name = dashboard.scenario.catalogue["pac3"].name
+    label = next(label for label, value in editor.slots[0][0].options if value == "pac3")
+    assert label.startswith(f"{name} ($4M a shot; pk ")
+    table = editor.widget.children[1]
+    assert "wargame-doctrine-layers" in table._dom_classes
+    for k, (choice, shots) in enumerate(editor.slots, start=1):
+        row = table.children[k]
+        assert isinstance(row, widgets.HBox) and row.children[1:] == (choice, shots)
+        assert choice.description == f"Against {editor.name}, layer {k}"  # the label a screen reader reads

@@ -158,3 +158,31 @@ def test_bounds_the_browser_wrote_back_do_not_freeze_the_axes(expected_dashboard
     stock = expected_dashboard.plots.charts["stock"]
     assert stock.figure.y_range.start == 0
     assert _range_in_bundle(stock, stock.figure.y_range)["start"] == 0
+
+
+def test_chart_titles_and_captions_are_wrapped_to_lines_a_dashboard_chart_shows_whole():
+    """A title longer than the plot area is cut off at its edge (the production chart's was):
+    every line of every title and caption is short enough for the narrowest dashboard chart,
+    one caption is one title of lines, and the figure grows by the lines added."""
+    from bokeh.models import Title
+
+    from wargame.ui.plots import CAPTION_CHARS, LINE_PX, TITLE_CHARS, fit_titles
+
+    dashboard = play("gulf_depletion", mode="expected")
+    production = dashboard.plots.charts["production"].figure
+    assert production.title.text == "Production against consumption, per role,\nand the demand benchmark"
+    for chart in dashboard.plots.charts.values():
+        p = chart.figure
+        assert all(len(line) <= TITLE_CHARS for line in p.title.text.split("\n")), p.title.text
+        captions = [r for r in p.below if isinstance(r, Title)]
+        assert len(captions) <= 1, f"{p.name}: a caption in {len(captions)} titles"
+        for caption in captions:
+            assert all(len(line) <= CAPTION_CHARS for line in caption.text.split("\n")), caption.text
+
+    fresh = charts.production_figure(charts.production_data(dashboard.game.history, dashboard.scenario), dashboard.scenario)
+    lines_before = 1 + sum(1 for r in fresh.below if isinstance(r, Title))
+    height = fresh.height
+    fit_titles(fresh)
+    lines_after = fresh.title.text.count("\n") + 1 + sum(r.text.count("\n") + 1 for r in fresh.below if isinstance(r, Title))
+    assert fresh.height == height + LINE_PX * (lines_after - lines_before)
+    assert "Counted:" in next(r.text for r in fresh.below if isinstance(r, Title))

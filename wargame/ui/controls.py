@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..format import count, days, money, number, percent
+from ..format import days, money, number, percent
 from ..orders import Orders
-from ..scenario.display import fire_limit_words
+from ..scenario.display import fire_limit_words, per_turn_words
 from ..palette import BORDER_GREY
 from .doctrine import DoctrineEditor, StrikePlan
 from .inputs import put, set_limit, whole_box
 from .policy import AutonomyPicker, CyclePicker, TrainingBox
-from .text import escape, sourced, sourced_note, whole
-from .timing import lead_turns, usable_from
+from .text import escape, sourced_note, whole
+from .timing import lead_turns
 
 ROLE_NAMES = {
     "interceptor_missile": "interceptor missile",
@@ -36,14 +36,44 @@ def _fires(spec, scenario) -> str:
     return words if limit is None or limit == float("inf") else f"fires {words}"
 
 
+def fire_limit_cell(spec, scenario) -> str:
+    """The Build grid's fire-limit cell: "300 a month" (the column says engagements), "none"
+    for an interceptor without a limit, "not an interceptor" for a type that fires at no threat."""
+    if not spec.pk:
+        return "<small>not an interceptor</small>"
+    limit = spec.fire_capacity_per_turn
+    if limit is None or limit == float("inf"):
+        return "none"
+    return f"{number(limit)} {per_turn_words(scenario.turn_length_days)}"
+
+
+def arrival(turn: int, lead: int, turns: int) -> str:
+    """When an order placed on ``turn`` can be used, in a few words: "turn 3", "at once",
+    "too late" (after the last turn); the same arithmetic as ``usable_from``."""
+    if lead <= 0:
+        return "at once"
+    return "too late" if turn + lead > turns else f"turn {turn + lead}"
+
+
 def unit_price(game, **amounts) -> float:
     """The engine's price of one unit of an order, e.g. ``unit_price(game, imports={item: 1})``."""
     category = "capacity" if "joint_capacity" in amounts else next(iter(amounts))
     return game.costs(Orders(**amounts))[category]
 
 
+# The Build grid's columns (issue 12, point 2): the item's facts, then one column per order.
+# Each heading: (title, a smaller second line); each fact column's share of the width.
+FACT_COLUMNS = (
+    ("Item", ""), ("Price", "each"), ("On hand", ""), ("Capacity", "a turn"), ("Fire limit", "engagements"), ("Arrives", "usable from"),
+)
+FACT_WIDTHS = ("1.5fr", "0.9fr", "0.6fr", "0.7fr", "0.9fr", "1.2fr")
+ORDER_COLUMNS = ("Build", "Add capacity", "Import")
+JOINT_COLUMN = "Joint lines"
+
+
 class ItemOrders:
-    """Build, add capacity, import and add joint lines for one catalogue item."""
+    """Build, add capacity, import and add joint lines for one catalogue item: its row of the
+    Build grid (name, price, on hand, capacity, fire limit, arrivals, then the order boxes)."""
 
     def __init__(self, item: str, scenario):
         spec = scenario.catalogue[item]
@@ -51,12 +81,14 @@ class ItemOrders:
         cost_note = sourced_note(spec.unit_cost_usd)
         # the description goes in the tooltip (and the scenario's page): one grid row stays short
         about = " ".join(part for part in (spec.description, cost_note) if part)
-        self.heading = widgets.HTML(
-            f"<b>{escape(spec.name)}</b> ({ROLE_NAMES[spec.role]}): {escape(sourced(spec.unit_cost_usd))} each"
-            + (f"; {escape(_fires(spec, scenario))}" if spec.pk else ""),
-            tooltip=about or f"Unit cost of {spec.name}",
+        self.name = widgets.HTML(
+            f"<b>{escape(spec.name)}</b><br><small>{ROLE_NAMES[spec.role]}</small>", tooltip=about or spec.name
         )
-        self.status = widgets.HTML()
+        self.price = widgets.HTML(_price_cell(spec.unit_cost_usd), tooltip=cost_note or f"Unit cost of {spec.name}")
+        self.on_hand = widgets.HTML()
+        self.capacity_now = widgets.HTML()
+        self.fire_limit = widgets.HTML(fire_limit_cell(spec, scenario), tooltip=_fires(spec, scenario) if spec.pk else "")
+        self.arrives = widgets.HTML()
         self.production = whole_box(
             f"Build {spec.name}",
             f"Units of {spec.name} to build on your own lines this turn: at most this turn's capacity; "
@@ -69,7 +101,6 @@ class ItemOrders:
             f"producing after a lead time of {days(spec.capacity_lead_time_days)}.",
         )
         self.capacity_note = widgets.HTML()
-        rows = [self.heading, self.status, self.production, self.production_note, self.capacity, self.capacity_note]
         self.imports = self.imports_note = self.joint = self.joint_note = None
         if spec.imports is not None:
             self.imports = whole_box(
@@ -79,7 +110,6 @@ class ItemOrders:
                 + (f" {spec.imports.source}" if spec.imports.source else ""),
             )
             self.imports_note = widgets.HTML()
-            rows += [self.imports, self.imports_note]
         if spec.joint_production is not None:
             joint = spec.joint_production
             self.joint = whole_box(
@@ -89,29 +119,26 @@ class ItemOrders:
                 f"{joint.unit_cost_factor:g}x the unit cost." + (f" {joint.source}" if joint.source else ""),
             )
             self.joint_note = widgets.HTML()
-            rows += [self.joint, self.joint_note]
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(border=f"1px solid {BORDER_GREY}", padding="4px", margin="2px"))
 
     def cells(self, with_joint: bool) -> list:
-        """This item's row of the Build grid: the item (name, price, on hand, capacity, on
-        order), then one cell per order (build, add capacity, import, and joint lines if any
-        item of the scenario has them), each its labelled box over its limit, price and arrival."""
+        """This item's row of the Build grid: one cell per fact (``FACT_COLUMNS``), then one
+        per order (build, add capacity, import, and joint lines if any item of the scenario
+        has them), each its labelled box over its limit and price."""
         # overflow visible: a cell whose box is disabled must not become a scroll region (axe-core)
-        cell = widgets.Layout(min_width="0", border_bottom=f"1px solid {BORDER_GREY}", padding="2px 4px", overflow="visible")
-        item = widgets.VBox([self.heading, self.status], layout=cell)
-        orders = [
-            widgets.VBox([self.production, self.production_note], layout=cell),
-            widgets.VBox([self.capacity, self.capacity_note], layout=cell),
-        ]
-        for box, note, absent in ((self.imports, self.imports_note, "No imports offered."),) + (
-            ((self.joint, self.joint_note, "No joint lines."),) if with_joint else ()
-        ):
-            if box is None:
-                orders.append(widgets.HTML(f"<small>{absent}</small>", layout=cell))
-            else:
-                orders.append(widgets.VBox([box, note], layout=cell))
-        return [item, *orders]
-
+        cell = widgets.Layout(min_width="0", border_bottom=f"1px solid {BORDER_GREY}", padding="2px 3px", overflow="visible")
+        facts = [self.name, self.price, self.on_hand, self.capacity_now, self.fire_limit, self.arrives]
+        cells = [widgets.VBox([fact], layout=cell) for fact in facts]
+        for fact_cell in cells:
+            fact_cell.add_class("wargame-fact-cell")
+        orders = [(self.production, self.production_note, ""), (self.capacity, self.capacity_note, "")]
+        orders.append((self.imports, self.imports_note, "No imports offered."))
+        if with_joint:
+            orders.append((self.joint, self.joint_note, "No joint lines."))
+        for box, note, absent in orders:
+            order = widgets.HTML(f"<small>{absent}</small>", layout=cell) if box is None else widgets.VBox([box, note], layout=cell)
+            order.add_class("wargame-order-cell")
+            cells.append(order)
+        return cells
 
     def inputs(self) -> list:
         return [box for box in (self.production, self.capacity, self.imports, self.joint) if box is not None]
@@ -120,59 +147,77 @@ class ItemOrders:
         spec, item, turn, turns = self.spec, self.item, view.turn, view.turns
         days = self.scenario.turn_length_days
         capacity = view.capacity_units_per_turn[item]
-        self.status.value = (
-            f"On hand {number(view.stock_units[item])}; capacity {count(capacity, 'unit')} a turn; "
-            f"on order {number(view.on_order_units[item])}."
-        )
+        on_order = view.on_order_units[item]
+        self.on_hand.value = number(view.stock_units[item]) + (f"<br><small>{number(on_order)} on order</small>" if on_order else "")
+        self.capacity_now.value = number(capacity)
         set_limit(self.production, whole(capacity), disable_at_zero=True)
-        # short notes: a row of the Build grid is as tall as its longest note
-        self.production_note.value = (
-            f"<small>At most {whole(capacity)}; {money(unit_price(game, production={item: 1}))} each; "
-            f"{usable_from(turn, 1, turns)}.</small>"
-        )
-        lead = lead_turns(spec.capacity_lead_time_days, days)
-        self.capacity_note.value = (
-            f"<small>{money(unit_price(game, capacity={item: 1}))} per unit a turn; "
-            f"{usable_from(turn, lead, turns).replace('arrives after the last turn (turn ', 'after turn ').replace('): too late', ': too late')}.</small>"
-        )
+        # short notes: a row of the Build grid is as tall as its longest cell
+        self.production_note.value = f"<small>At most {whole(capacity)}; {money(unit_price(game, production={item: 1}))} each.</small>"
+        self.capacity_note.value = f"<small>{money(unit_price(game, capacity={item: 1}))} per unit a turn.</small>"
+        arrives = [("Build", 1), ("Capacity", lead_turns(spec.capacity_lead_time_days, days))]
         if self.imports is not None:
             available = view.import_available_units[item]
             set_limit(self.imports, whole(available))
-            delay = lead_turns(spec.imports.delay_days, days)
+            arrives.append(("Import", lead_turns(spec.imports.delay_days, days)))
             self.imports_note.value = (
                 f"<small>{number(available)} offered at {money(unit_price(game, imports={item: 1}))} each "
-                f"(+{percent(spec.imports.price_premium)}); delivery {usable_from(turn, delay, turns)}.</small>"
+                f"(+{percent(spec.imports.price_premium)}).</small>"
             )
         if self.joint is not None:
             joint = spec.joint_production
-            lead = lead_turns(joint.lead_time_days, days)
+            arrives.append(("Joint", lead_turns(joint.lead_time_days, days)))
             self.joint_note.value = (
-                f"<small>With {escape(joint.partner)}: {money(unit_price(game, joint_capacity={item: 1}))} per unit a turn "
-                f"of capacity; {usable_from(turn, lead, turns)}; units from joint lines cost "
-                f"{joint.unit_cost_factor:g}x.</small>"
+                f"<small>With {escape(joint.partner)}: {money(unit_price(game, joint_capacity={item: 1}))} per unit "
+                f"a turn; units cost {joint.unit_cost_factor:g}x.</small>"
             )
+        self.arrives.value = "<small>" + "<br>".join(f"{what}: {arrival(turn, lead, turns)}" for what, lead in arrives) + "</small>"
 
 
-def build_grid(rows: dict) -> widgets.GridBox:
-    """The Build tab as one grid: a row per item, a column per order (issue 12, point 2).
+def _price_cell(figure) -> str:
+    """A sourced unit cost in a narrow cell: the figure, then where sources disagree, small."""
+    spread = getattr(figure, "range", None)
+    text = money(float(figure.value))
+    notes = []
+    if spread is not None:
+        notes.append(f"sources {money(spread[0])}–{money(spread[1])}")
+    if getattr(figure, "contested", False):
+        notes.append("contested")
+    return text + (f"<br><small>{escape('; '.join(notes))}</small>" if notes else "")
+
+
+def build_grid(rows: dict) -> widgets.VBox:
+    """The Build tab as one grid: a row per item with its facts (name, price, on hand,
+    capacity, fire limit, when each order arrives), a column per order (issue 12, point 2).
 
     Each box keeps its full label ("Build <item>") for screen readers and the keyboard; on
     screen the column heading and the row's item say it (the dashboard's CSS hides the label
-    visually inside the grid, the way an accessible table does)."""
+    visually inside the grid, the way an accessible table does). In a narrow output area (Lab
+    beside its file browser) the dashboard's CSS puts each item's orders on a line under its
+    facts, each order two fact columns wide, rather than squeeze nine columns."""
     with_joint = any(row.joint is not None for row in rows.values())
-    titles = ["Item", "Build (this turn)", "Add capacity", "Import"] + (["Joint lines"] if with_joint else [])
-    header = [widgets.HTML(f"<b>{title}</b>") for title in titles]
+    orders = ORDER_COLUMNS + ((JOINT_COLUMN,) if with_joint else ())
+    header = [
+        widgets.HTML(f"<b>{title}</b>" + (f"<br><small>{more}</small>" if more else ""), layout=widgets.Layout(min_width="0"))
+        for title, more in FACT_COLUMNS
+    ]
+    for title in orders:
+        heading = widgets.HTML(f"<b>{title}</b>", layout=widgets.Layout(min_width="0"))
+        heading.add_class("wargame-order-cell")
+        header.append(heading)
     cells = [cell for row in rows.values() for cell in row.cells(with_joint)]
     grid = widgets.GridBox(
         header + cells,
         layout=widgets.Layout(
-            grid_template_columns=f"minmax(12em, 1.8fr) repeat({len(titles) - 1}, minmax(8em, 1fr))",
-            grid_gap="0 6px",
+            grid_template_columns=" ".join(f"minmax(0, {w})" for w in FACT_WIDTHS) + f" repeat({len(orders)}, minmax(4.5em, 1.1fr))",
+            grid_gap="0 4px",
             width="100%",
         ),
     )
     grid.add_class("wargame-build-grid")
-    return grid
+    wrapper = widgets.VBox([grid], layout=widgets.Layout(width="100%"))
+    wrapper.add_class("wargame-build")
+    return wrapper
+
 
 def idle_controls(scenario) -> frozenset[str]:
     """The order controls that can do nothing in this scenario, which the dashboard leaves out:

@@ -23,6 +23,12 @@ from .plots import ForecastPanel, PlotPanel
 FORECAST_RUNS = 500
 
 
+def _button_layout() -> widgets.Layout:
+    """A button as wide as its words: ipywidgets' fixed width cut "Undo last turn" to
+    "Undo last…" beside Lab's file browser. One layout per button (a shared one ties them)."""
+    return widgets.Layout(width="auto", min_width="6.5em")
+
+
 def _section(title: str) -> widgets.HTML:
     return widgets.HTML(f"<h4 style='margin:10px 0 2px 0'>{title}</h4>")
 
@@ -49,14 +55,16 @@ class Dashboard(widgets.VBox):
             button_style="primary",
             icon="play",
             tooltip="Play this turn with the orders above (disabled while the orders have problems)",
+            layout=_button_layout(),
         )
         self.forecast_button = widgets.Button(
             description="Forecast",
             icon="line-chart",
             tooltip=f"Play {self.forecast_runs} futures with these orders held to the end and show their range",
+            layout=_button_layout(),
         )
         self.undo_button = widgets.Button(
-            description="Undo last turn", icon="undo", tooltip="Take back the last turn played and edit its orders again"
+            description="Undo last turn", icon="undo", tooltip="Take back the last turn played and edit its orders again", layout=_button_layout()
         )
         self.end_turn_button.on_click(self._end_turn)
         self.forecast_button.on_click(self._forecast)
@@ -80,7 +88,7 @@ class Dashboard(widgets.VBox):
                 # the buttons first, the turn's result right under the button that played it,
                 # then what the next orders cost: after End turn the result is in view (issue 12)
                 self.problems.widget,
-                widgets.HBox([self.end_turn_button, self.forecast_button, self.undo_button]),
+                widgets.HBox([self.end_turn_button, self.forecast_button, self.undo_button], layout=widgets.Layout(flex_flow="row wrap")),
                 self.status.widget,
                 self.lessons.widget,
                 _section("Cost of these orders"),

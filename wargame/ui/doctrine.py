@@ -26,6 +26,26 @@ def _layer_item(layer) -> tuple[str, int]:
     return layer.item, layer.shots
 
 
+# A layer row: its number, the type's choice, the shots. Each control keeps its full label
+# ("Against <threat>, layer k") for screen readers and the keyboard; on screen the row's number
+# and the column headings say it (the dashboard's CSS hides the labels visually in these rows).
+LAYER_WIDTHS = ("4.5em", None, "7.5em")  # the choice (None) takes what the other two leave
+
+
+def layer_row(number, choice, shots) -> widgets.HBox:
+    """One row of a threat's layers (or the headings, given as HTML strings): the choice takes
+    the width left by the layer's number and the shots box, and never grows past it."""
+    cells = [widgets.HTML(part) if isinstance(part, str) else part for part in (number, choice, shots)]
+    for cell in cells:
+        if isinstance(cell, widgets.HTML):
+            cell.add_class("wargame-compact")
+    for cell, width in zip(cells, LAYER_WIDTHS):
+        cell.layout.min_width = "0"
+        cell.layout.width = width or "auto"
+        cell.layout.flex = "0 0 auto" if width else "1 1 0%"
+    return widgets.HBox(cells, layout=widgets.Layout(align_items="center", width="100%"))
+
+
 class ThreatDoctrine:
     """The ordered layers fired at one threat class."""
 
@@ -66,15 +86,19 @@ class ThreatDoctrine:
         )
         if not self.engaging:
             header.value += " <i>None of your types can engage this threat: it always gets through.</i>"
-        row = widgets.Layout(flex_flow="row wrap", align_items="center")
-        self.widget = widgets.VBox([header] + [widgets.HBox([c, s], layout=row) for c, s in self.slots])
+        rows = [layer_row("<small><b>Layer</b></small>", "<small><b>Interceptor type (price a shot; pk; fire limit)</b></small>", "<small><b>Shots per target</b></small>")]
+        rows += [layer_row(f"Layer {k}", choice, shots) for k, (choice, shots) in enumerate(self.slots, start=1)]
+        table = widgets.VBox(rows if self.slots else [], layout=widgets.Layout(width="100%"))
+        table.add_class("wargame-doctrine-layers")
+        self.widget = widgets.VBox([header, table])
 
     def _label(self, item: str) -> str:
         spec = self.scenario.catalogue[item]
         pk = spec.pk[self.threat]
         contested = ", contested" if pk.contested else ""
         limit = fire_limit_words(spec.fire_capacity_per_turn, self.scenario.turn_length_days)
-        return f"{spec.name} (pk {percent(pk.value)}{contested}; {money(float(spec.unit_cost_usd.value))} a shot; {limit})"
+        # the price first: a dropdown narrower than its longest choice still shows it
+        return f"{spec.name} ({money(float(spec.unit_cost_usd.value))} a shot; pk {percent(pk.value)}{contested}; {limit})"
 
     def _chosen(self, item: str, shots: widgets.BoundedIntText) -> None:
         if item and item in self.scenario.catalogue:

@@ -22,17 +22,33 @@ TEXT_COLOURS = {"warning": VERMILLION_TEXT, "good": GREEN_TEXT}
 
 # Styles the widgets' own settings cannot reach, scoped to the dashboard: the unselected tab
 # labels (ipywidgets draws them at 4.45:1 on their grey) in the normal text colour; dropdowns
-# as wide as their longest choice (a layer's price was cut off); radio labels that wrap and
-# grow (a long cadence overlapped the text under it, which caught the click).
+# that shrink to their box (a dropdown as wide as its longest choice stuck out of a narrow
+# panel; the choices put the price first, so a narrow one still shows it); radio labels that
+# wrap and grow (a long cadence overlapped the text under it, which caught the click); in the
+# Build grid and the doctrine's layer rows, labels hidden visually (the headings say them, a
+# screen reader still reads them; 1 px wide, not the description width ipywidgets sets, which
+# reached past the panel) and words that wrap anywhere rather than stick out of a
+# narrow column; in a narrow panel (under 720 px) each item's orders go on a line under its
+# facts, each order two fact columns wide.
 DASHBOARD_CSS = """<style>
 .wargame-dashboard .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { color: var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87)); }
-.wargame-dashboard .widget-dropdown { width: auto; max-width: 100%; }
-.wargame-dashboard .widget-dropdown > select { flex: 1 0 auto; width: auto; max-width: 100%; }
+.wargame-dashboard .widget-dropdown { width: auto; max-width: 100%; min-width: 0; }
+.wargame-dashboard .widget-dropdown > select { flex: 1 1 auto; width: auto; min-width: 0; max-width: 100%; }
 .wargame-dashboard .widget-radio-box { height: auto; }
 .wargame-dashboard .widget-radio-box label { height: auto; min-height: var(--jp-widgets-radio-item-height, 24px); line-height: 1.3; white-space: normal; margin: 2px 0; }
 .wargame-dashboard details.wargame-lesson > summary { cursor: pointer; }
-.wargame-dashboard .wargame-build-grid .widget-label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.wargame-dashboard .wargame-build-grid .widget-html-content { line-height: 1.25; font-size: 12px; }
+.wargame-dashboard .wargame-build-grid .widget-label, .wargame-dashboard .wargame-doctrine-layers .widget-label { position: absolute; width: 1px !important; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.wargame-dashboard .wargame-build-grid .widget-html-content { line-height: 1.25; font-size: 12px; overflow-wrap: anywhere; }
+.wargame-dashboard .wargame-build-grid .widget-inline-hbox, .wargame-dashboard .wargame-doctrine-layers .widget-inline-hbox { min-width: 0; width: 100%; }
+.wargame-dashboard .wargame-build-grid input { min-width: 0; width: 100%; }
+.wargame-dashboard .wargame-build { container-type: inline-size; }
+@container (max-width: 720px) {
+  .wargame-dashboard .wargame-build-grid { grid-template-columns: minmax(0, 1.5fr) minmax(0, 0.9fr) minmax(0, 0.6fr) minmax(0, 0.7fr) minmax(0, 0.9fr) minmax(0, 1.2fr) !important; }
+  .wargame-dashboard .wargame-build-grid .wargame-order-cell { grid-column: span 2; }
+  .wargame-dashboard .wargame-build-grid .wargame-fact-cell { border-bottom: none !important; }
+}
+.wargame-dashboard .wargame-doctrine-layers .widget-dropdown > select { width: 100%; }
+.wargame-dashboard .wargame-tradeoffs { overflow-wrap: anywhere; }
 .wargame-dashboard .wargame-build-grid .widget-html-content small { font-size: 11px; }
 .wargame-dashboard .wargame-build-grid .widget-inline-hbox { margin: 1px 0; }
 .wargame-dashboard .wargame-compact .widget-html-content, .wargame-dashboard .wargame-compact.widget-html-content { line-height: 1.4; }

@@ -8,8 +8,10 @@ has its key figure written beside it in words (the charts' ``*_summary``).
 
 from __future__ import annotations
 
+import textwrap
+
 import ipywidgets as widgets
-from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, Legend, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, Legend, NumeralTickFormatter, Title
 from bokeh.plotting import figure
 from jupyter_bokeh.widgets import BokehModel
 
@@ -30,12 +32,13 @@ class Chart:
         self.name = name
         self.source = ColumnDataSource(data=dict(data))
         self.figure = build(self.source)
+        fit_titles(self.figure)
         # the bounds each auto range was built with (usually none): the browser computes the
         # bounds and writes them back into these models, and a figure re-sent with those stale
         # bounds would stop following its data (see ``update``)
         self._auto_ranges = [(r, r.start, r.end) for r in self.figure.select({"type": DataRange1d})]
         self.model = BokehModel(self.figure, layout=widgets.Layout(width="100%", min_height="320px"))
-        self.summary = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.summary = widgets.HTML(layout=widgets.Layout(width="auto"))  # 100% plus its margin stuck out
         self.widget = widgets.VBox([self.model, self.summary], layout=widgets.Layout(width="100%", min_width="0"))
 
     def update(self, data: dict, summary: str) -> None:
@@ -52,6 +55,55 @@ class Chart:
             if not _same(auto.end, end):
                 auto.end = end
         self.model.update_from_model(self.figure)
+
+
+# The longest line of a chart's title and of a caption under it, in characters: a chart of the
+# dashboard is at least 420 px wide (``PlotPanel``'s grid), a plot area of about 330 px, which
+# holds some 50 characters of the 13 px bold title and 65 of the 11 px italic captions.
+TITLE_CHARS = 44
+CAPTION_CHARS = 58
+LINE_PX = 16  # the height a caption line adds to a figure (``wargame.charts._caption``)
+
+
+def fit_titles(p) -> None:
+    """Wrap a figure's title and the captions under it to lines a dashboard chart shows whole
+    (a line wider than the plot area is cut off at its edge); the figure grows by the lines
+    added, so its plot area keeps its height.
+
+    A caption comes as one title per line of 100 characters (``wargame.charts._caption``);
+    each run of them becomes one title of shorter lines, a paragraph ending where a line ends
+    a sentence."""
+    if p.title.text:
+        p.title.text = "\n".join(textwrap.wrap(p.title.text, TITLE_CHARS))
+    added = p.title.text.count("\n")
+    below, run = [], []
+    for renderer in [*p.below, None]:
+        if isinstance(renderer, Title):
+            run.append(renderer)
+            continue
+        if run:
+            lines = _caption_lines([r.text for r in run])
+            run[0].text = "\n".join(lines)
+            below.append(run[0])
+            added += len(lines) - len(run)
+            run = []
+        if renderer is not None:
+            below.append(renderer)
+    p.below = below
+    p.height += LINE_PX * added
+
+
+def _caption_lines(lines: list[str]) -> list[str]:
+    """Caption lines rewrapped to ``CAPTION_CHARS``, paragraph by paragraph."""
+    paragraphs, current = [], []
+    for line in lines:
+        current.append(line)
+        if line.rstrip().endswith("."):
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return [wrapped for paragraph in paragraphs for wrapped in textwrap.wrap(paragraph, CAPTION_CHARS)]
 
 
 def _same(a, b) -> bool:

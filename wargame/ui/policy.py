@@ -10,7 +10,7 @@ from ..scenario.schema import AUTONOMY_LEVELS
 from ..format import count, days, duration, minutes, money, number, percent, turns
 from ..palette import VERMILLION_TEXT
 from .inputs import put, whole_box
-from .text import LABEL_STYLE, escape, sourced, sourced_note, table
+from .text import LABEL_STYLE, escape, sourced, sourced_note
 from .timing import lead_turns, usable_from
 
 
@@ -72,33 +72,52 @@ class AutonomyPicker:
             f"{escape(sourced(regime.incident_cost_usd))}."
             + (f"<br><small>Source: {escape(regime.source)}</small>" if regime.source else "")
         )
-        rows = []
-        for level in self.levels:
-            spec = self.autonomy.levels[level]
-            operators = (
-                f"1 per {count(spec.sorties_per_operator, 'sortie')}" if spec.sorties_per_operator else "none needed"
-            )
-            review = (
-                duration(spec.review_window_seconds) if spec.review_window_seconds is not None else "no human review"
-            )
-            note = sourced_note(spec.p_hit)
-            rows.append(
-                [
-                    f"<b>{escape(spec.name)}</b>" + (f" <b style='color:{VERMILLION_TEXT}'>prohibited</b>" if level in self.prohibited else ""),
-                    escape(spec.description),
-                    f"<span title='{escape(note)}'>{escape(sourced(spec.p_hit, percent))}</span>",
-                    f"loses {percent(spec.jamming_sensitivity)} at full jamming",
-                    minutes(spec.kill_chain_minutes),
-                    escape(sourced(spec.p_misidentification, percent)),
-                    operators,
-                    review,
-                ]
-            )
-        self.tradeoffs.value = table(
-            ["level", "who decides", "hit rate, no jamming", "under jamming", "kill chain", "misidentification", "operators", "review window"],
-            rows,
-            caption=f"Trade-offs of each level (jamming now: {percent(jamming)} of full)",
+        self.tradeoffs.value = tradeoffs_table(self.autonomy, self.levels, self.prohibited, jamming)
+
+
+# The trade-offs a student compares, one row each (a column per level).
+TRADEOFF_ROWS = (
+    "who decides", "hit rate, no jamming", "under jamming", "kill chain", "misidentification", "operators", "review window"
+)
+
+
+def tradeoffs_table(autonomy, levels, prohibited, jamming: float) -> str:
+    """The autonomy levels side by side: a column per level, a row per trade-off.
+
+    Levels as columns (few of them) and trade-offs as rows keep the table as wide as its
+    output area: the columns share the width (fixed layout) and long words wrap, so no
+    column is cut off on a laptop (issue 12)."""
+    columns = []
+    for level in levels:
+        spec = autonomy.levels[level]
+        operators = f"1 per {count(spec.sorties_per_operator, 'sortie')}" if spec.sorties_per_operator else "none needed"
+        review = duration(spec.review_window_seconds) if spec.review_window_seconds is not None else "no human review"
+        note = sourced_note(spec.p_hit)
+        columns.append(
+            {
+                "heading": f"{escape(spec.name)}" + (f"<br><b style='color:{VERMILLION_TEXT}'>prohibited</b>" if level in prohibited else ""),
+                "who decides": escape(spec.description),
+                "hit rate, no jamming": f"<span title='{escape(note)}'>{escape(sourced(spec.p_hit, percent))}</span>",
+                "under jamming": f"loses {percent(spec.jamming_sensitivity)} at full jamming",
+                "kill chain": minutes(spec.kill_chain_minutes),
+                "misidentification": escape(sourced(spec.p_misidentification, percent)),
+                "operators": operators,
+                "review window": review,
+            }
         )
+    cell = "text-align:left;vertical-align:top;padding:2px 6px 4px 0;overflow-wrap:anywhere"
+    head = f"<th scope='col' style='{cell};width:10em'>trade-off</th>" + "".join(
+        f"<th scope='col' style='{cell}'>{column['heading']}</th>" for column in columns
+    )
+    body = "".join(
+        f"<tr><th scope='row' style='{cell}'>{row}</th>" + "".join(f"<td style='{cell}'>{column[row]}</td>" for column in columns) + "</tr>"
+        for row in TRADEOFF_ROWS
+    )
+    caption = f"<caption style='text-align:left'>Trade-offs of each level (jamming now: {percent(jamming)} of full)</caption>"
+    return (
+        "<table class='wargame-table wargame-tradeoffs' style='font-size:90%;line-height:1.35;width:100%;table-layout:fixed'>"
+        f"{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 class CyclePicker:
