@@ -99,3 +99,25 @@ def postgres_url(postgres_server) -> str:
     """``postgresql://postgres@127.0.0.1:PORT/postgres``: the private server's superuser, no
     password. Tests that share it keep apart by schema or by database."""
     return postgres_server.url
+
+
+# The class-session store runs on two databases: an SQLite file in the session folder, and a
+# PostgreSQL server (the private one above). A test that takes ``store_url`` runs on both,
+# ``[sqlite]`` and ``[postgresql]``, and passes the URL on (``Store.create(folder, ..., url=store_url)``;
+# None means the SQLite file). On the server each session is a schema of its own, so tests
+# sharing the server never meet. A test may narrow the backends with
+# ``@pytest.mark.parametrize("store_backend", [...], indirect=True)``.
+STORE_BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_url(store_backend, request) -> str | None:
+    """None for an SQLite session; the private PostgreSQL server's URL otherwise."""
+    if store_backend == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_url")

@@ -141,6 +141,34 @@ class PostgresServer:
             raise RuntimeError(f"createdb {database} failed: {done.stderr.strip()}")
         return self.database_url(database)
 
+    def add_password_role(self, role: str, password: str, database: str = "postgres") -> str:
+        """A login role that must give its password (scram-sha-256), allowed to create schemas in
+        ``database``; every other connection is still trusted. Returns its URL, password included."""
+        statements = (
+            f"CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT CREATE ON DATABASE {database} TO {role};"
+        )
+        done = self._run(
+            str(self.binaries / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, "-d", database,
+            "-v", "ON_ERROR_STOP=1", "-c", statements,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"creating the role {role} failed: {done.stderr.strip()}")
+        hba = self.data / "pg_hba.conf"
+        rules = f"host all {role} 127.0.0.1/32 scram-sha-256\nhost all {role} ::1/128 scram-sha-256\n"
+        hba.write_text(rules + hba.read_text())  # the first matching line wins: before the trust lines
+        done = self._run(str(self.binaries / "pg_ctl"), "-D", str(self.data), "reload")
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl reload failed: {done.stderr.strip()}")
+        deadline = time.monotonic() + 30  # the reload is a signal: wait until the role is asked for its password
+        while time.monotonic() < deadline:
+            tried = self._run(
+                str(self.binaries / "psql"), "-w", "-h", "127.0.0.1", "-p", str(self.port), "-U", role, "-d", database, "-c", "select 1",
+            )
+            if tried.returncode != 0 and "password" in tried.stderr:
+                return f"postgresql://{role}:{password}@127.0.0.1:{self.port}/{database}"
+            time.sleep(0.1)
+        raise RuntimeError(f"the server did not start asking {role} for a password")
+
     @classmethod
     def start(cls, binaries: Path | None = None) -> "PostgresServer":
         """initdb a fresh folder and start the server on a free port; returns once it accepts connections."""

@@ -263,8 +263,9 @@ def test_pages_racing_for_a_team_give_it_to_exactly_one(tmp_path, store_url):
         page.dispose()
 
 
-# Each process waits for the start file, claims every team it can, then tries to store each
-# team's three turns as that team's page: only the claim's winner may.
+# Each process waits for the start file, joins every team (the same names in every process),
+# claims every team it can, then tries to store each team's three turns as that team's page:
+# only the claim's winner may.
 RACE_FOR_TEAMS = """
 import json, os, sys, time
 from wargame.classroom.store import Store, StoreError
@@ -274,6 +275,8 @@ store = Store.open(folder)
 print("ready", flush=True)
 while not os.path.exists(start):
     time.sleep(0.005)
+for team in teams:
+    store.add_team(team)
 won = [team for team in teams if store.claim(team, me, 600).holder == me]
 stored = 0
 for team in teams:
@@ -287,11 +290,11 @@ print(json.dumps({"won": won, "stored": stored}), flush=True)
 """
 
 
-def test_processes_racing_for_teams_store_whole_turns_for_the_winner_only(tmp_path, three_saves, store_url):
-    store = Store.create(tmp_path, "tutorial", seed=3, url=store_url)
+def test_processes_racing_for_teams_store_whole_turns_for_the_winner_only(tmp_path, three_saves, postgres_url):
+    """Four kernels on PostgreSQL (SQLite's many writers are ``test_many_processes...``): they
+    join the same three teams, race for them and play them at the same moment."""
+    store = Store.create(tmp_path, "tutorial", seed=3, url=postgres_url)
     teams = ["Blue", "Red", "Green"]
-    for team in teams:
-        store.add_team(team)
     start = tmp_path / "start"
     processes = [
         subprocess.Popen(
@@ -304,6 +307,8 @@ def test_processes_racing_for_teams_store_whole_turns_for_the_winner_only(tmp_pa
     start.touch()
     results = [json.loads(process.stdout.readline()) for process in processes]
     assert [process.wait(120) for process in processes] == [0] * len(processes)
+    joined = store.teams()  # each name joined once, numbered 1, 2, 3 whichever process came first
+    assert (sorted(team.name for team in joined), [team.number for team in joined]) == (sorted(teams), [1, 2, 3])
     assert sorted(team for result in results for team in result["won"]) == sorted(teams)  # each team won once
     assert [result["stored"] for result in results] == [3 * len(result["won"]) for result in results]
     with store.engine.connect() as connection:

@@ -5,6 +5,9 @@ are in ``test_store.py``, ``test_session.py`` and ``test_console.py``."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 
 import psycopg
@@ -13,7 +16,9 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import OperationalError
 
 from wargame import Game
-from wargame.classroom import store as store_module
+from wargame.classroom import serve as serving, store as store_module
+from wargame.classroom.app import FOLDER_VARIABLE
+from wargame.classroom.cli import build_parser, main
 from wargame.classroom.store import POINTER_NAME, Store, StoreError, passing_conflict, server_url, shown_url
 from wargame.savefile import save_data
 
@@ -142,3 +147,83 @@ def test_a_turn_waiting_on_a_row_held_elsewhere_is_tried_again_and_stored(tmp_pa
     holder.join(30)
     assert "55P03" in conflicts  # lock not available: it did wait, give up and try again
     assert store.last_turn("Blue") == 1 and store.game("Blue").turn == 2
+
+
+# A kernel of the served app opens the session from the folder alone, as app.py does.
+KERNEL_OPENS_THE_SESSION = """
+import os
+from wargame.classroom.app import FOLDER_VARIABLE
+from wargame.classroom.session import TeamGame
+from wargame.classroom.store import Store, StoreError
+try:
+    store = Store.open(os.environ[FOLDER_VARIABLE])
+except StoreError as error:
+    print(error)
+    raise SystemExit(3)
+TeamGame.join(store, "Blue").play_turn()
+print("played")
+"""
+
+
+def test_serve_gives_its_kernels_the_folder_and_the_password_and_writes_none_down(tmp_path, postgres_server):
+    """A server that asks for a password: the URL given to serve has it, the folder does not,
+    and the kernels (started with serve's environment) reach the session with it, and only with it."""
+    url = postgres_server.add_password_role("teacher", "class-pw-7")
+    folder = (tmp_path / "class").resolve()
+    store = Store.create(folder, "tutorial", seed=1, url=url)
+    assert "class-pw-7" not in (folder / POINTER_NAME).read_text()
+    base = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    environment = serving.kernel_environment(base, folder, url)
+    assert environment["PGPASSWORD"] == "class-pw-7" and environment[FOLDER_VARIABLE] == str(folder)
+    kernel = subprocess.run([sys.executable, "-c", KERNEL_OPENS_THE_SESSION], env=environment, capture_output=True, text=True, timeout=120)
+    assert kernel.stdout.strip() == "played", kernel.stderr
+    assert store.last_turn("Blue") == 1
+    without = {key: value for key, value in environment.items() if key != "PGPASSWORD"}
+    kernel = subprocess.run([sys.executable, "-c", KERNEL_OPENS_THE_SESSION], env=without, capture_output=True, text=True, timeout=120)
+    assert kernel.returncode == 3
+    assert "cannot be reached" in kernel.stdout and "password" in kernel.stdout and "PGPASSWORD or ~/.pgpass" in kernel.stdout
+    assert serving.kernel_environment(base, folder, None) == {**base, FOLDER_VARIABLE: str(folder)}
+
+
+def test_serve_and_bench_take_the_store_url():
+    parser = build_parser()
+    assert parser.parse_args(["serve", "class", "--store", "postgresql://db/wargame"]).store == "postgresql://db/wargame"
+    assert parser.parse_args(["serve", "class"]).store is None
+    assert parser.parse_args(["bench", "--store", "postgresql://db/wargame"]).store == "postgresql://db/wargame"
+
+
+def test_serve_refuses_a_store_that_is_not_postgresql_before_starting_anything(tmp_path, capsys):
+    assert main(["serve", str(tmp_path / "class"), "--store", "mysql://db/wargame"]) == 1
+    assert "can be a PostgreSQL server" in capsys.readouterr().err
+    assert not (tmp_path / "class").exists()
+
+
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (lambda path: path.write_text("{not json"), "Expecting property name"),
+        (lambda path: path.write_text(json.dumps(["postgresql://db/x"])), "it needs the text fields url and schema"),
+        (lambda path: path.write_text(json.dumps({"url": "postgresql://db/x"})), "it needs the text fields url and schema"),
+        (lambda path: path.write_text(json.dumps({"url": "x", "schema": "s", "pad": "." * 70_000})), "70,0.. bytes long"),
+        (lambda path: path.mkdir(), "it is not a plain file"),
+        (lambda path: os.mkfifo(path), "it is not a plain file"),
+        (lambda path: path.symlink_to(path.parent / "nowhere.json"), "it is not a plain file"),
+    ],
+    ids=["not json", "a list", "no schema", "huge", "a folder", "a pipe", "a broken link"],
+)
+@pytest.mark.timeout(30)  # a pipe read would block: fail rather than hang
+def test_a_damaged_pointer_file_is_refused_with_its_reason_and_never_waited_on(tmp_path, make, says):
+    make(tmp_path / POINTER_NAME)
+    with pytest.raises(StoreError, match=f"{POINTER_NAME} \\(where this session's database is\\) cannot be read: .*{says}"):
+        Store.open(tmp_path)
+
+
+def test_a_role_that_may_not_make_a_schema_is_told_so(tmp_path, postgres_url):
+    engine = create_engine(server_url(postgres_url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP ROLE IF EXISTS pupil"))
+        connection.execute(text("CREATE ROLE pupil LOGIN"))  # no CREATE on the database
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema cannot be made on postgresql\\+psycopg://pupil@.*permission denied for database postgres"):
+        Store.create(tmp_path, "tutorial", seed=1, url=postgres_url.replace("postgres@", "pupil@"))
+    assert not (tmp_path / POINTER_NAME).exists()

@@ -79,6 +79,7 @@ from .. import savefile
 DATABASE_NAME = "session.sqlite"
 # In a folder whose session lives on a server: where (the URL without its password, the schema).
 POINTER_NAME = "session_store.json"
+POINTER_MOST_BYTES = 64_000
 SCHEMA_VERSION = 1
 STATUSES = ("open", "closed")
 BUSY_TIMEOUT_S = 15.0
@@ -255,9 +256,13 @@ def new_schema_name(folder: Path) -> str:
 def _pointer(folder: Path) -> dict | None:
     """The folder's ``session_store.json`` (where its server database is), or None."""
     path = folder / POINTER_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
     try:
+        if not path.is_file():  # a pipe would block the reader, a folder cannot be read
+            raise ValueError("it is not a plain file")
+        if path.stat().st_size > POINTER_MOST_BYTES:
+            raise ValueError(f"it is {path.stat().st_size:,} bytes long; it should be a few hundred")
         pointer = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(pointer, dict) or not all(isinstance(pointer.get(key), str) for key in ("url", "schema")):
             raise ValueError("it needs the text fields url and schema")
@@ -379,8 +384,10 @@ class Store:
                 connection.execute(CreateSchema(schema))
                 metadata.create_all(connection)
         except OperationalError as error:
+            store.dispose()
             raise _unreachable(shown_url(url), error) from None
         except ProgrammingError as error:  # e.g. no right to create a schema in that database
+            store.dispose()
             raise StoreError(f"The class session's schema cannot be made on {shown_url(url)}: {str(error.orig).strip()}") from None
         return store
 
