@@ -179,10 +179,6 @@ class ClassService:
         return await asyncio.get_running_loop().run_in_executor(self.executor, lambda: work(*args, **kwargs))
 
 
-def _jsonable(row) -> dict | None:
-    return None if row is None else asdict(row)
-
-
 class ApiHandler(web.RequestHandler):
     """A JSON endpoint: identifies the caller first; every error is ``{"error": sentence}``."""
 
