@@ -38,6 +38,14 @@ def test_a_trivial_policy_meeting_par_is_flagged(variant):
     assert any(w.startswith("the trivial policy missiles_only meets par") for w in result.warnings)
 
 
+def test_money_that_does_not_bind_is_flagged(variant):
+    # the tutorial with ten times its money: the reference policy cannot spend it
+    rich = variant({"budget": {"initial_usd": 40_000_000, "per_turn_usd": 15_000_000}})
+    result = checks.check_scenario(rich, runs=10, search_runs=5)
+    (sentence,) = [w for w in result.warnings if "money does not bind" in w]
+    assert sentence.startswith("the reference policy ends with ") and "% of its money unspent (more than 15%)" in sentence
+
+
 def test_a_weak_yardstick_is_flagged():
     # measured against layered_cheap instead of the reference, the search wins by far more than 25%
     result = checks.check_scenario("tutorial", runs=10, search_runs=5, yardstick="layered_cheap")
@@ -59,7 +67,7 @@ def test_the_tutorial_passes_and_the_report_says_what_it_measured(capsys):
     assert len(result.search) == len(checks.FAMILY)
     assert main(["balance", "tutorial", "--runs", "20", "--search-runs", "10"]) == 0
     out = capsys.readouterr().out
-    assert "Best of 16 searched strategies" in out and "No warnings." in out
+    assert "Best of 32 searched strategies" in out and "No warnings." in out
 
 
 @pytest.mark.slow

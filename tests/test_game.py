@@ -323,8 +323,8 @@ def _dollars(text: str) -> tuple[float, float]:
 
 
 def test_over_budget_names_the_cost_the_money_and_the_cut_tutorial(scenarios):
-    """Tutorial, turn 1: $50M to start + $20M income = $70M. Ten imported missiles at
-    $4M + 25% premium = $50M, plus one more missile line at $60M: $110M. Cut $40M."""
+    """Tutorial, turn 1: $2M to start + $0.6M income = $2.6M. Ten imported missiles at
+    $4M + 25% premium = $50M, plus one more missile line at $60M: $110M. Cut $107.4M."""
     scenario = scenarios["tutorial"]
     missile = scenario.catalogue["sam_missile"]
     money = float(scenario.budget.initial_usd.value) + float(scenario.budget.per_turn_usd.value)
@@ -338,7 +338,7 @@ def test_over_budget_names_the_cost_the_money_and_the_cut_tutorial(scenarios):
     assert sum(game.costs(orders).values()) == cost
     problems = _refuse(game, orders)
     expected = f"These orders cost ${cost / 1e6:g}M; you have ${money / 1e6:g}M. Cut ${(cost - money) / 1e6:g}M."
-    assert expected == "These orders cost $110M; you have $70M. Cut $40M."  # the figures in the docstring
+    assert expected == "These orders cost $110M; you have $2.6M. Cut $107.4M."  # the figures in the docstring
     assert problems == [expected]
 
 

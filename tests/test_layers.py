@@ -66,3 +66,14 @@ def test_format_and_palette_import_nothing_of_the_kit(name):
     """They sit at the bottom of the house: every layer may import them, they import no layer."""
     for module in imported_modules(PACKAGE / name):
         assert not module.startswith((".", "wargame")), f"{name} imports {module}"
+
+
+def test_no_module_of_the_kit_uses_the_global_random_module():
+    """Every random draw comes from a generator passed explicitly (a game's, or the store's own
+    for its retry pauses): nothing in the kit imports the stdlib ``random``, whose state is global."""
+    importers = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if any(name.split(".")[0] == "random" for name in imported_modules(path))
+    ]
+    assert importers == []

@@ -232,3 +232,14 @@ def test_ci_run_runs_make_test_with_ci_true():
     assert "make test" in lines
     assert lines.index("export CI=true") < lines.index("make test")
     assert os.access(path, os.X_OK), ".ci/run should be executable"
+
+
+def test_ci_run_installs_postgresql_when_its_server_binaries_are_missing():
+    """The store's PostgreSQL tests fail under CI=true without initdb, so .ci/run installs
+    Debian's package first, as it does chromium (tests/pgserver.py looks in the same folders)."""
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
+    check = next(line for line in lines if "initdb" in line and line.startswith("if "))
+    assert '"/usr/lib/postgresql/*/bin/initdb"' in check and check.startswith("if ! compgen -G")
+    assert lines.index(check) < lines.index("apt_install postgresql") < lines.index("make test")
+    assert subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")]).returncode == 0

@@ -12,6 +12,8 @@ layered strategies (``wargame.policies.Strategy``) on each scenario, in batches,
   limit can ever fire (engagements bought that can never be fired); a
   searched strategy beating the reference by more than ``BEAT_MARGIN`` (the yardstick is too
   weak, or the scenario has a trick);
+- the reference policy ending with more than ``UNSPENT_MAX_PCT`` of its money unspent (money
+  does not bind: a campaign under a budget that never runs short teaches nothing);
 - given several scenarios, whether one setting of the family is best in all (one recipe wins
   everywhere).
 
@@ -33,9 +35,14 @@ from .scenario import Scenario, load_scenario
 
 TRIVIAL = ("hold", "missiles_only")
 BEAT_MARGIN = 0.25  # a searched strategy whose full account is 25% lower than the reference's
+UNSPENT_MAX_PCT = 15.0  # a sound defence that ends with more of its money than this is not bound by it
+# Each dimension is a fixed recipe: the development cycle is always the fastest or always the
+# cheapest, so that which one wins depends on whether the adversary adapts.
 FAMILY = tuple(
-    Strategy(cheap_shots=shots, missiles=missiles, cover_turns=cover, expand_lines=lines)
-    for shots, missiles, cover, lines in itertools.product(("worthwhile", 1), ("worth_it", "always"), (1, 3), (True, False))
+    Strategy(cheap_shots=shots, missiles=missiles, cover_turns=cover, expand_lines=lines, cycle=cycle)
+    for shots, missiles, cover, lines, cycle in itertools.product(
+        ("worthwhile", 1), ("worth_it", "always"), (1, 3), (True, False), ("fastest", "cheapest")
+    )
 )
 
 
@@ -73,7 +80,7 @@ class BalanceReport:
                 lines.append(
                     f"Best of {len(s.search)} searched strategies: {s.best.describe()}: full account "
                     f"{best['full_exchange_ratio']:.1f} : 1, {best['all_pars_met_pct']:.0f}% of games meet par "
-                    f"({best['beats_reference_pct']:+.0f}% against the reference; warning beyond {100 * BEAT_MARGIN:.0f}%)."
+                    f"({int(round(best['beats_reference_pct'])):+d}% against the reference; warning beyond {100 * BEAT_MARGIN:.0f}%)."
                 )
                 lines.extend(f"WARNING: {w}" for w in s.warnings)
         if len(self.scenarios) > 1:
@@ -167,6 +174,12 @@ def check_scenario(
             warnings.append(f"the trivial policy {name} meets par in {rate:.0f}% of games: par does not reward defending well.")
     warnings += [f"a purchase is free or instant: {sentence}" for sentence in free_or_instant_purchases(scenario)]
     warnings += beyond_fire_limits(scenario)
+    unspent = policies.loc[yardstick, "unspent_pct"]
+    if unspent > UNSPENT_MAX_PCT:
+        warnings.append(
+            f"the {yardstick} policy ends with {unspent:.0f}% of its money unspent (more than {UNSPENT_MAX_PCT:.0f}%): "
+            "money does not bind; lower the budget or the grants until a sound defence runs short."
+        )
     best = search.iloc[0]
     if best["beats_reference_pct"] > 100 * BEAT_MARGIN:
         warnings.append(

@@ -202,7 +202,10 @@ class Strategy:
     themselves) or a number (capped by each type's limit). ``missiles``: "worth_it" (behind the
     cheap layers only where a shot saves more damage than it costs) or "always". ``cover_turns``:
     turns of expected fire each interceptor's stock aims at. ``expand_lines``: buy new lines for
-    cheap interceptors while they can land in time. ``strikes``: strike launch sites.
+    cheap interceptors while they can land in time. ``strikes``: strike launch sites. ``cycle``:
+    the development cycle, "as_needed" (the fastest against an adversary that fields
+    countermeasures, the cheapest against one that never does), or always the "fastest" or the
+    "cheapest".
     """
 
     cheap_shots: str | int = "worthwhile"
@@ -210,13 +213,15 @@ class Strategy:
     cover_turns: int = 3
     expand_lines: bool = True
     strikes: bool = True
+    cycle: str = "as_needed"
 
     def describe(self) -> str:
         shots = "shots that pay for themselves" if self.cheap_shots == "worthwhile" else f"{self.cheap_shots} shot(s)"
         missiles = "missiles only where worth it" if self.missiles == "worth_it" else "missiles always behind"
         lines = "new lines" if self.expand_lines else "no new lines"
         strikes = "strikes" if self.strikes else "no strikes"
-        return f"cheap layers with {shots}; {missiles}; {self.cover_turns} turn(s) of stock; {lines}; {strikes}"
+        cycle = {"as_needed": "the development cycle the adversary calls for"}.get(self.cycle, f"the {self.cycle} development cycle")
+        return f"cheap layers with {shots}; {missiles}; {self.cover_turns} turn(s) of stock; {lines}; {strikes}; {cycle}"
 
 
 REFERENCE = Strategy()
@@ -274,8 +279,7 @@ def play_strategy(strategy: Strategy, state: State, tables: Tables) -> OrderArra
     """Orders for one setting of the layered family (see ``Strategy`` and ``reference``)."""
     orders = empty_order_arrays(tables, state.batch)
     _layered_doctrine(tables, orders, strategy)
-    fastest = int(np.argmin(tables.patch_days))
-    orders.adaptation[:] = fastest
+    orders.adaptation[:] = _cycle(strategy.cycle, tables)
     _money_after_development(state, tables, orders)
     unit_price = production_unit_cost(state, tables)
     turns_left = tables.turns - state.turn + 1
@@ -300,6 +304,15 @@ def play_strategy(strategy: Strategy, state: State, tables: Tables) -> OrderArra
     return _reference_strikes(state, tables, orders) if strategy.strikes else orders
 
 
+def _cycle(setting: str, tables: Tables) -> int:
+    """The development cycle a strategy pays for: speed is worth its price only against an
+    adversary that fields countermeasures to patch."""
+    fastest, cheapest = int(np.argmin(tables.patch_days)), int(np.argmin(tables.cycle_cost))
+    if setting == "as_needed":
+        return fastest if tables.scenario.adversary.countermeasures is not None else cheapest
+    return fastest if setting == "fastest" else cheapest
+
+
 def strategy_policy(strategy: Strategy):
     """A batched policy playing one setting of the family, for ``simulate`` and ``balance``."""
 
@@ -322,7 +335,9 @@ def reference(state: State, tables: Tables) -> OrderArrays:
        what is left.
     3. Lines: cheap interceptors' lines are expanded early, while they can still land in time,
        towards what the raid will need when they land.
-    4. The fastest development cycle; strikes at launch sites with a human approving each target.
+    4. The fastest development cycle against an adversary that fields countermeasures (the
+       cheapest against one that never does); strikes at launch sites with a human approving
+       each target.
     """
     return play_strategy(REFERENCE, state, tables)
 

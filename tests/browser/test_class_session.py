@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from wargame.classroom import compare, load_stored_session
 from wargame.classroom import serve as serving
 from wargame.classroom.console import demo_session, inject, white_cell_event
-from wargame.classroom.store import Store
+from wargame.classroom.store import DATABASE_NAME, POINTER_NAME, Store
 from wargame.scenario import load_scenario
 
 from . import servers
@@ -27,9 +27,13 @@ NEWS = "White Cell: the adversary doubles its drone launches this turn."
 
 
 @pytest.fixture
-def served(chromium, tmp_path, artifacts):
+def served(chromium, tmp_path, artifacts, request):
+    """The session served; on the test's store backend if it asks for one (else an SQLite file)."""
+    store_url = request.getfixturevalue("store_url") if "store_url" in request.fixturenames else None
     log = open(artifacts / "class-session-server.log", "wb")
-    session = serving.start(tmp_path / "class", "tutorial", seed=5, teams=3, env=servers.jupyter_env(tmp_path / "home"), log=log)
+    session = serving.start(
+        tmp_path / "class", "tutorial", seed=5, teams=3, env=servers.jupyter_env(tmp_path / "home"), log=log, store_url=store_url
+    )
     try:
         yield session
     finally:
@@ -56,7 +60,10 @@ def end_turn(page, number: int) -> None:
     expect(page.get_by_text(f"Turn {number} played:")).to_be_visible(timeout=TURN_TIMEOUT)
 
 
-def test_a_class_rehearsal_from_serve_to_debrief(served, browser):
+# On PostgreSQL the kernels find the session through the folder's session_store.json: the same
+# rehearsal, in the slow suite (it takes as long again).
+@pytest.mark.parametrize("store_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True)
+def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
     pages = {}
     for name in TEAMS:
         page = browser.new_context().new_page()
@@ -74,6 +81,8 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser):
         end_turn(page, 1)
     store = served.store
     assert {team: store.last_turn(team) for team in pages} == {"Blue": 1, "Red": 1, "Green": 1}
+    on_server = store_url is not None  # then the folder only says where the database is
+    assert ((served.folder / POINTER_NAME).exists(), (served.folder / DATABASE_NAME).exists()) == (on_server, not on_server)
 
     # a second page for Blue is refused, never given a second game
     intruder = browser.new_context().new_page()

@@ -12,8 +12,9 @@ from wargame.scenario import load_scenario
 
 
 @pytest.fixture
-def played(tmp_path) -> Store:
-    return demo_session(tmp_path, "the token", teams=2, turns=2)
+def played(tmp_path, store_url) -> Store:
+    """Two teams with two turns each, on each database in turn."""
+    return demo_session(tmp_path, "the token", teams=2, turns=2, url=store_url)
 
 
 def test_the_console_needs_the_instructor_token(played, tmp_path):
@@ -37,8 +38,8 @@ def test_the_team_table_reads_each_stored_game(played):
     assert "2 of 4" in shown and "0 of 4" in shown and "nan" not in shown
 
 
-def test_team_names_are_escaped_in_the_table(tmp_path):
-    store = Store.create(tmp_path, "tutorial", seed=1)
+def test_team_names_are_escaped_in_the_table(tmp_path, store_url):
+    store = Store.create(tmp_path, "tutorial", seed=1, url=store_url)
     store.add_team("<script>x</script>")  # the store takes what it is given; the table escapes
     assert "<script>" not in table_html(team_table(store), 4)
     assert "&lt;script&gt;" in table_html(team_table(store), 4)

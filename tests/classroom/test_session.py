@@ -12,8 +12,9 @@ from wargame.classroom.store import Store, StoreError
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store.create(tmp_path, "tutorial", seed=20)
+def store(tmp_path, store_url) -> Store:
+    """A new session of the tutorial (seed 20), on each database in turn."""
+    return Store.create(tmp_path, "tutorial", seed=20, url=store_url)
 
 
 @pytest.mark.parametrize("name, stored", [("Blue", "Blue"), ("  Équipe   Nord ", "Équipe Nord"), ("O'Neil-2.b_x", "O'Neil-2.b_x")])

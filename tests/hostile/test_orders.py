@@ -163,7 +163,7 @@ def test_an_order_with_a_million_entries_is_refused_quickly(game):
 
 NUMPY_ORDERS = dict(
     production={"interceptor_drone": np.int64(2)},
-    imports={np.str_("sam_missile"): np.float32(1.0)},
+    imports={np.str_("interceptor_drone"): np.float32(1.0)},
     doctrine={"attack_drone": [Layer("interceptor_drone", np.int32(2)), Layer("sam_missile", np.uint8(1))]},
     train_operators=np.int16(1),
 )
@@ -172,7 +172,7 @@ NUMPY_ORDERS = dict(
 def test_numpy_numbers_are_played_and_stored_as_plain_numbers(game, tmp_path):
     control = Game(game.scenario, seed=11)
     control.play_turn(control.orders())
-    plain = orders_with(control, production={"interceptor_drone": 2}, imports={"sam_missile": 1.0},
+    plain = orders_with(control, production={"interceptor_drone": 2}, imports={"interceptor_drone": 1.0},
                         doctrine={"attack_drone": [Layer("interceptor_drone", 2), Layer("sam_missile", 1)]}, train_operators=1)
     orders = orders_with(game, **NUMPY_ORDERS)
     assert game.check(orders) == []

@@ -274,8 +274,8 @@ BOUNDS = [
     ("      value: 4_000_000\n", "      value: 1.0e+308\n", "catalogue.sam_missile.unit_cost_usd.value", "> 0 and <= 10,000,000,000"),
     ("    stock_units: 60\n", "    stock_units: 1.0e+300\n", "catalogue.sam_missile.stock_units", ">= 0 and <= 1,000,000,000"),
     ("    capacity_units_per_turn: 2\n", "    capacity_units_per_turn: 1.0e+12\n", "catalogue.sam_missile.capacity_units_per_turn", ">= 0 and <= 1,000,000,000"),
-    ("  initial_usd: 50_000_000\n", "  initial_usd: 1.0e+300\n", "budget.initial_usd", ">= 0 and <= 10,000,000,000,000"),
-    ("  per_turn_usd: 20_000_000\n", "  per_turn_usd: 1.0e+14\n", "budget.per_turn_usd", ">= 0 and <= 10,000,000,000,000"),
+    ("  initial_usd: 2_000_000\n", "  initial_usd: 1.0e+300\n", "budget.initial_usd", ">= 0 and <= 10,000,000,000,000"),
+    ("  per_turn_usd: 600_000\n", "  per_turn_usd: 1.0e+14\n", "budget.per_turn_usd", ">= 0 and <= 10,000,000,000,000"),
     ("      launches_per_turn: 100\n", "      launches_per_turn: 1.0e+20\n", "adversary.threats.attack_drone.launches_per_turn", ">= 0 and <= 1,000,000,000"),
 ]
 

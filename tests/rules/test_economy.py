@@ -21,8 +21,8 @@ def quiet_orders(game):
     return orders
 
 
-def test_order_costs_by_category():
-    game = wargame.Game("tutorial", mode="expected")
+def test_order_costs_by_category(tutorial):
+    game = wargame.Game(tutorial, mode="expected")
     orders = quiet_orders(game)
     orders.production = {"interceptor_drone": 100}
     orders.imports = {"sam_missile": 10}
@@ -44,8 +44,8 @@ def test_order_costs_by_category():
     assert m["money_end_usd"] == pytest.approx(70_000_000 - total + 20_000_000)
 
 
-def test_deliveries_arrive_after_their_lead_times():
-    game = wargame.Game("tutorial", mode="expected")
+def test_deliveries_arrive_after_their_lead_times(tutorial):
+    game = wargame.Game(tutorial, mode="expected")
     orders = quiet_orders(game)
     orders.production = {"interceptor_drone": 100}  # next turn
     orders.imports = {"sam_missile": 10}  # 60 days = 2 turns
@@ -68,8 +68,8 @@ def test_deliveries_arrive_after_their_lead_times():
     assert capacity_before_damage > second["capacity_interceptor_drone_units_per_turn"]
 
 
-def test_industry_damage_lowers_production_capacity():
-    game = wargame.Game("tutorial", mode="expected")
+def test_industry_damage_lowers_production_capacity(tutorial):
+    game = wargame.Game(tutorial, mode="expected")
     m = game.play_turn(game.orders()).metrics  # missiles only: 46 leak
     industry_hits = 46 * 0.2
     assert m["hits_industry_units"] == pytest.approx(industry_hits)
@@ -113,8 +113,8 @@ def test_joint_lines_are_dearer_sooner_and_build_cheaper(variant):
     assert production_unit_cost(state, tables)[0, i] == pytest.approx(3_500 * (1 - joint_share * 0.5))
 
 
-def test_orders_that_cost_too_much_are_refused_with_the_amounts():
-    game = wargame.Game("tutorial", mode="expected")
+def test_orders_that_cost_too_much_are_refused_with_the_amounts(tutorial):
+    game = wargame.Game(tutorial, mode="expected")
     orders = quiet_orders(game)
     orders.imports = {"sam_missile": 10}
     orders.production = {"sam_missile": 2, "interceptor_drone": 300}

@@ -9,8 +9,8 @@ import pytest
 import wargame
 
 
-def test_ally_delivery_arrives_on_its_turn():
-    game = wargame.Game("tutorial", mode="expected")
+def test_ally_delivery_arrives_on_its_turn(tutorial):
+    game = wargame.Game(tutorial, mode="expected")
     orders = wargame.Orders(doctrine={"attack_drone": [wargame.Layer("interceptor_drone", 1)]}, adaptation="peacetime")
     metrics = [game.play_turn(orders).metrics for _ in range(3)]
     assert [m["delivered_sam_missile_units"] for m in metrics] == [0, 0, 8]

@@ -65,7 +65,7 @@ def test_the_summary_opens_with_the_title_length_and_objectives(tutorial_html):
 
 
 def test_the_summary_shows_the_budget(tutorial_html):
-    assert "$50M at the start, then $20M every turn" in visible_text(tutorial_html)
+    assert "$2M at the start, then $600,000 every turn" in visible_text(tutorial_html)
 
 
 def test_the_catalogue_table_has_a_row_per_item_with_cost_source_pk_stock_capacity_and_lead_time(

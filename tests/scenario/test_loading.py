@@ -79,7 +79,7 @@ def test_a_loaded_scenario_keeps_sourced_figures_with_their_sources():
 def test_a_plain_number_is_read_as_a_figure_without_a_source():
     per_turn = load_scenario("tutorial").budget.per_turn_usd
     assert (per_turn.value, per_turn.source, per_turn.range, per_turn.contested) == (
-        20_000_000,
+        600_000,
         None,
         None,
         False,

@@ -248,7 +248,7 @@ CASES = [
     ),
     Case(
         "text where a sourced figure goes",
-        (("  per_turn_usd: 20_000_000\n", "  per_turn_usd: twenty million\n"),),
+        (("  per_turn_usd: 600_000\n", "  per_turn_usd: twenty million\n"),),
         at="per_turn_usd: twenty",
         field="budget.per_turn_usd",
         value="'twenty million'",
@@ -327,7 +327,7 @@ CASES = [
     ),
     Case(
         "budget schedule after the last turn",
-        (("  per_turn_usd: 20_000_000\n", "  per_turn_usd: 20_000_000\n  schedule_usd: {7: 30_000_000}\n"),),
+        (("  per_turn_usd: 600_000\n", "  per_turn_usd: 600_000\n  schedule_usd: {7: 30_000_000}\n"),),
         at="schedule_usd: {7",
         field="budget.schedule_usd[7]",
         value="30000000",

@@ -38,7 +38,7 @@ def test_header_shows_turn_money_estimate_and_narrative(expected_dashboard):
     view = expected_dashboard.game.view()
     low, high = view.raid_estimate_units["attack_drone"]
     assert "Turn 1 of 4" in header
-    assert "$70M" in header  # $50M to start + $20M for the first turn
+    assert "$2.6M" in header  # $2M to start + $0.6M for the first turn
     assert (low, high) == (80, 120)  # 100 expected, +- 2 sqrt(100)
     assert "80 to 120" in header
     assert "One-way attack drone" in header
@@ -79,17 +79,17 @@ def test_stochastic_game_through_the_dashboard_matches_the_engine():
     dashboard = play("tutorial", seed=3)
     set_layered_doctrine(dashboard)
     dashboard.end_turn_button.click()
-    dashboard.controls.items["sam_missile"].imports.value = 4
+    dashboard.controls.items["interceptor_drone"].imports.value = 100
     dashboard.end_turn_button.click()
 
     reference = Game("tutorial", seed=3)
     first = layered_orders(reference)
     reference.play_turn(first)
     second = first.copy()
-    second.imports = {"sam_missile": 4.0}
+    second.imports = {"interceptor_drone": 100.0}
     reference.play_turn(second)
     pd.testing.assert_frame_equal(dashboard.game.history, reference.history)
-    assert dashboard.game.history.loc[2, "spend_imports_usd"] == 4 * 4_000_000 * 1.25
+    assert dashboard.game.history.loc[2, "spend_imports_usd"] == 100 * 3_500 * 1.3
 
 
 def test_orders_over_budget_disable_end_turn_with_the_engines_message(expected_dashboard):
@@ -97,16 +97,16 @@ def test_orders_over_budget_disable_end_turn_with_the_engines_message(expected_d
     dashboard.controls.items["sam_missile"].capacity.value = 2  # 2 x $60M of new missile lines
     orders = dashboard.controls.read()
     expected = dashboard.game.check(orders)
-    assert expected == ["These orders cost $120M; you have $70M. Cut $50M."]
+    assert expected == ["These orders cost $120M; you have $2.6M. Cut $117.4M."]
     assert dashboard.end_turn_button.disabled and dashboard.forecast_button.disabled
     assert dashboard.problems.problems == expected
-    assert "Cut $50M." in dashboard.problems.widget.value
+    assert "Cut $117.4M." in dashboard.problems.widget.value
     assert "$120M" in dashboard.meter.text.value and "over budget" in dashboard.meter.text.value
 
     dashboard.end_turn_button.click()  # clicked anyway (click() ignores disabled): nothing is played
     assert dashboard.game.turn == 1 and dashboard.game.history.empty
 
-    dashboard.controls.items["sam_missile"].capacity.value = 1
+    dashboard.controls.items["sam_missile"].capacity.value = 0
     assert not dashboard.end_turn_button.disabled
     assert "These orders can be played" in dashboard.problems.widget.value
 

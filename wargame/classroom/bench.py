@@ -113,15 +113,16 @@ def _wait_until_quiet(served, seconds: float = 3.0) -> None:
     raise TimeoutError(f"the server and its kernels were still busy after {POOL_TIMEOUT_S:.0f} s.")
 
 
-def bench(teams: int, scenario: str = "tutorial", folder: Path | None = None) -> BenchResult:
-    """Serve a demo session, open ``teams`` pages, end a turn in each, and measure."""
+def bench(teams: int, scenario: str = "tutorial", folder: Path | None = None, store_url: str | None = None) -> BenchResult:
+    """Serve a demo session, open ``teams`` pages, end a turn in each, and measure
+    (``store_url``: the session's database on that PostgreSQL server)."""
     from playwright.sync_api import expect, sync_playwright
 
     folder = Path(folder or tempfile.mkdtemp(prefix="wargame-bench-"))
     log_path = folder / "voila.log"
     log = open(log_path, "wb")
     started = time.monotonic()
-    served = serving.start(folder / "session", scenario, seed=1, teams=teams, log=log)
+    served = serving.start(folder / "session", scenario, seed=1, teams=teams, log=log, store_url=store_url)
     try:
         _wait_for_pool(log_path, teams)
         _wait_until_quiet(served)
@@ -167,6 +168,6 @@ def run(args) -> int:
     if not CHROMIUM.exists():
         print(f"The benchmark needs Chromium at {CHROMIUM} (apt-get install chromium).", file=sys.stderr)
         return 1
-    result = bench(args.teams, args.scenario)
+    result = bench(args.teams, args.scenario, store_url=args.store)
     print("\n".join(result.lines()))
     return 0 if result.stored_turns == result.teams else 1

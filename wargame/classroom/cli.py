@@ -2,9 +2,10 @@
 
 ``make-example`` and ``compare`` are the debrief's (``debrief.build_parser``); this adds:
 
-``serve FOLDER --scenario NAME --seed S --teams N [--port P] [--ip ADDRESS]``
-    Create or reopen a live class session in FOLDER and serve the student app (see ``serve``).
-``bench --teams N``
+``serve FOLDER --scenario NAME --seed S --teams N [--port P] [--ip ADDRESS] [--store URL]``
+    Create or reopen a live class session in FOLDER and serve the student app (see ``serve``);
+    ``--store postgresql://…`` keeps a new session's database on a PostgreSQL server.
+``bench --teams N [--store URL]``
     Open N student pages in headless Chromium against a served demo session and measure
     (see ``bench``).
 """
@@ -16,6 +17,13 @@ import sys
 from collections.abc import Sequence
 
 from . import debrief
+from .store import StoreError
+
+
+STORE_HELP = (
+    "keep a new session's database on a PostgreSQL server, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+    "(default: an SQLite file in FOLDER); a session that exists reopens where it is, without --store"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--teams", type=int, default=10, help="teams expected: kernels started ahead (default: 10)")
     serve.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
     serve.add_argument("--ip", default="127.0.0.1", help="the address to listen on; 0.0.0.0 for a room (default: 127.0.0.1)")
+    serve.add_argument("--store", metavar="URL", help=STORE_HELP)
     serve.set_defaults(run=_run_serve)
     bench = commands.add_parser(
         "bench",
@@ -41,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--teams", type=int, default=10, help="pages to open (default: 10)")
     bench.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
+    bench.add_argument("--store", metavar="URL", help="measure with the session's database on this PostgreSQL server (default: an SQLite file)")
     bench.set_defaults(run=_run_bench)
     return parser
 
@@ -64,6 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     try:
         return args.run(args)
-    except (FileExistsError, FileNotFoundError, ValueError) as error:
+    except (FileExistsError, FileNotFoundError, ValueError, StoreError) as error:
         print(error, file=sys.stderr)
         return 1

@@ -36,8 +36,9 @@ class ConsoleRefused(PermissionError):
     """The console was opened without the session's instructor token."""
 
 
-def open_as_instructor(folder: str | os.PathLike, token: str) -> Store:
-    store = Store.open(folder)
+def open_as_instructor(folder: str | os.PathLike, token: str, url: str | None = None) -> Store:
+    """The session in ``folder`` (``url``: the way to its server, as for ``Store.open``), if ``token`` is its instructor token."""
+    store = Store.open(folder, url=url)
     if not store.instructor_token_matches(token):
         raise ConsoleRefused(
             "This is not the instructor token of this session: use the token printed by "
@@ -145,9 +146,9 @@ def inject(store: Store, event: dict) -> int:
 class Console(widgets.VBox):
     """The instructor's console on the session in ``folder`` (needs the instructor token)."""
 
-    def __init__(self, folder: str | os.PathLike, token: str, refresh_s: float = REFRESH_S, **kwargs):
+    def __init__(self, folder: str | os.PathLike, token: str, refresh_s: float = REFRESH_S, url: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.store = open_as_instructor(folder, token)
+        self.store = open_as_instructor(folder, token, url=url)
         info = self.store.session()
         self.scenario = load_scenario(info.scenario)
         self.title = widgets.HTML()
@@ -234,11 +235,12 @@ class Console(widgets.VBox):
         self.refresh()
 
 
-def demo_session(folder: str | os.PathLike, token: str, teams: int = 3, turns: int = 2) -> Store:
-    """A small played session (for trying the console without a class): ``teams`` teams, ``turns`` turns each."""
+def demo_session(folder: str | os.PathLike, token: str, teams: int = 3, turns: int = 2, url: str | None = None) -> Store:
+    """A small played session (for trying the console without a class): ``teams`` teams, ``turns`` turns each
+    (``url``: on that PostgreSQL server rather than in an SQLite file)."""
     from .session import TeamGame
 
-    store = Store.create(folder, "tutorial", seed=1)
+    store = Store.create(folder, "tutorial", seed=1, url=url)
     store.set_instructor_token(token)
     for number in range(1, teams + 1):
         team = TeamGame.join(store, f"Team {number}")

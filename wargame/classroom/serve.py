@@ -17,6 +17,11 @@ Voilà runs here through ``run_voila`` with its pool manager made a ``class_pool
 filled to N when the server starts, and after that it is only topped up to ``SPARE_KERNELS``
 (for a reload, a late team or a kernel that died), so a class of N starts N + 2 kernels.
 
+The session's database is an SQLite file in FOLDER, or with ``--store postgresql://…`` a schema
+on a PostgreSQL server (``store``): the folder then says where it is, and the kernels open it
+from there. A password in that URL reaches the kernels as ``PGPASSWORD`` (libpq's own variable),
+never through a file.
+
 A page may send its kernel only the widgets' messages (``PAGE_MESSAGES``): code sent through a
 kernel's websocket is dropped by the server, so the app runs no code a student types.
 
@@ -38,7 +43,7 @@ from pathlib import Path
 from ..scenario.loading import shipped_scenarios
 from ..seeds import checked_seed
 from .app import FOLDER_VARIABLE
-from .store import Store, StoreError
+from .store import Store, StoreError, server_url
 
 APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "class_app.ipynb"
 MOST_TEAMS = 60
@@ -167,21 +172,35 @@ def checked_class(scenario: str, seed, teams) -> tuple[str, int, int]:
     return scenario, checked_seed(seed), teams
 
 
+def kernel_environment(base: dict, folder: Path, store_url: str | None) -> dict:
+    """The kernels' environment: the session folder, and the server's password if the URL has one."""
+    environment = dict(base)
+    environment[FOLDER_VARIABLE] = str(folder)
+    password = server_url(store_url).password if store_url else None
+    if password:
+        environment["PGPASSWORD"] = password
+    return environment
+
+
 def start(
     folder: str | os.PathLike, scenario: str, seed: int, teams: int, port: int | None = None, ip: str = "127.0.0.1",
-    log=None, env: dict | None = None,
+    log=None, env: dict | None = None, store_url: str | None = None,
 ) -> Served:
-    """Create or reopen the session and start Voilà on the app; returns once the port is open."""
+    """Create or reopen the session and start Voilà on the app; returns once the port is open.
+
+    ``store_url``: a new session's PostgreSQL server (``postgresql://USER@HOST:PORT/DATABASE``);
+    without it a new session is an SQLite file in ``folder``. A session that exists is reopened
+    where its folder says.
+    """
     scenario, seed, teams = checked_class(scenario, seed, teams)
     folder = Path(folder).resolve()
-    store = Store.open_or_create(folder, scenario, seed)
+    store = Store.open_or_create(folder, scenario, seed, url=store_url)
     if store.session().status != "open":
         store.reopen()
     token = secrets.token_urlsafe(16)
     store.set_instructor_token(token)
     port = port or free_port()
-    environment = dict(os.environ if env is None else env)
-    environment[FOLDER_VARIABLE] = str(folder)
+    environment = kernel_environment(os.environ if env is None else env, folder, store_url)
     process = subprocess.Popen(
         voila_command(teams, port, ip), env=environment, stdin=subprocess.DEVNULL,
         stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
@@ -207,17 +226,26 @@ def _interrupt(_signal, _frame):
 
 def run(args) -> int:
     """The ``serve`` command: start, print the link and the token, wait for Ctrl-C, stop."""
+    try:
+        if args.store:
+            server_url(args.store)  # a URL that cannot be a session store is refused before anything is made
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
     Path(args.folder).mkdir(parents=True, exist_ok=True)
     log_path = Path(args.folder) / "voila.log"
     try:
         with open(log_path, "ab") as log:
-            served = start(args.folder, args.scenario, args.seed, args.teams, port=args.port, ip=args.ip, log=log)
+            served = start(
+                args.folder, args.scenario, args.seed, args.teams, port=args.port, ip=args.ip, log=log, store_url=args.store
+            )
     except (ValueError, StoreError) as error:
         print(error, file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does
     info = served.store.session()
     print(f"Class session in {served.folder}: {info.scenario}, seed {info.seed}, {args.teams} teams expected.")
+    print(f"Its database:      {served.store.where}")
     print(f"Student link:      {served.url}" + ("   (use this machine's address in the room)" if args.ip in ("0.0.0.0", "") else ""))
     print(f"Instructor token:  {served.token}   (for notebooks/instructors/13_live_console; do not share it)")
     print(f"Voilà is pre-starting {args.teams} kernels (its log: {log_path}); pages open at once when they are ready. Ctrl-C stops everything.")

@@ -1,21 +1,39 @@
 """The session store: one class session's teams, turns and injected events, in one database.
 
-Today the database is an SQLite file in the session folder (``session.sqlite``); it is written
-through SQLAlchemy Core, so that a server database can take its place when a class outgrows one
-machine. Everything specific to SQLite is in ``_sqlite_engine`` (the file, WAL mode and the busy
-timeout); the tables and queries are plain Core.
+The database is an SQLite file in the session folder (``session.sqlite``), or, for a class that
+outgrows one machine, a PostgreSQL server (``serve FOLDER --store postgresql://…``). Both are
+written through the same SQLAlchemy Core tables and queries; everything specific to one
+database is in its engine function: ``_sqlite_engine`` (the file, WAL mode, the busy timeout)
+and ``_postgresql_engine`` (the psycopg 3 driver, the session's schema, the lock timeout).
 
 Many kernels write at once (one per team), so:
 
-- the file runs in WAL mode (readers never block the writer) with a busy timeout, and every
-  write is one short transaction;
-- a write that still finds the database locked is tried again a few times (``retried``);
+- every write is one short transaction, and one that meets a passing conflict (SQLite: the
+  database is locked; PostgreSQL: a serialization failure, a deadlock, a lock timeout) is
+  tried again a few times after a random pause (``retried``, with the store's own generator);
 - a turn is one row written in one transaction: the whole game's save (``wargame.savefile``'s
-  format, the same as a save file) at that turn, so the store holds it whole or not at all.
+  format, the same as a save file) at that turn, so the store holds it whole or not at all;
+- a team's game is held by one page at a time: ``claim`` is one conditional UPDATE (granted
+  only where nobody else holds a live lease), so of two pages claiming at once exactly one
+  wins, on either database; ``write_turn`` locks the team's row while it checks the holder
+  and the last turn (``FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time anyway).
+
+Where a session's database is: the folder always holds the session (its exports and logs).
+With SQLite the database is the folder's ``session.sqlite``. With PostgreSQL the folder holds
+``session_store.json``, which names the server (its URL without the password) and the
+session's schema; every later ``Store.open(folder)`` (the kernels, the console, the debrief)
+reads it. The password is never written: give it in the URL to ``serve`` (which hands it to
+its kernels as ``PGPASSWORD``), or in ``PGPASSWORD`` or ``~/.pgpass`` for other programs.
+
+Many sessions in one PostgreSQL database: each session is a schema of its own
+(``wargame_<folder name>_<8 random hex digits>``), holding the same tables as an SQLite file.
+A department runs many classes against one server; a finished class is removed whole with
+``DROP SCHEMA name CASCADE``, and no query can mix two classes' teams.
 
 Saves read back from the store pass ``savefile``'s checks like any save file. A table
-``kit_schema`` holds the version of these tables: the kit creates it, a newer kit reads a
-session an older kit wrote, and an older kit refuses a newer session with a clear message.
+``kit_schema`` holds the version of these tables: the kit creates it, a newer kit reads (and
+upgrades, ``UPGRADES``) a session an older kit wrote, and an older kit refuses a newer session
+with a clear message.
 """
 
 from __future__ import annotations
@@ -24,7 +42,8 @@ import hashlib
 import hmac
 import json
 import os
-import random
+import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +51,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from sqlalchemy import (
     Column,
     Float,
@@ -44,20 +64,31 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     insert,
+    or_,
     select,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.schema import CreateSchema
 
 from .. import savefile
 
 DATABASE_NAME = "session.sqlite"
+# In a folder whose session lives on a server: where (the URL without its password, the schema).
+POINTER_NAME = "session_store.json"
+POINTER_MOST_BYTES = 64_000
 SCHEMA_VERSION = 1
 STATUSES = ("open", "closed")
 BUSY_TIMEOUT_S = 15.0
 RETRIES = 8
+POSTGRESQL_DRIVER = "postgresql+psycopg"
+# PostgreSQL's codes for a conflict that a second try can pass: serialization failure,
+# deadlock detected, lock not available (the lock timeout).
+PASSING_CONFLICTS = {"40001", "40P01", "55P03"}
+CONNECT_TIMEOUT_S = 10
 
 metadata = MetaData()
 
@@ -109,6 +140,10 @@ events_table = Table(
     Column("injected_at", String, nullable=False),
 )
 
+# The step that brings a session of version v to v + 1, run in one transaction when a newer
+# kit opens an older session. Version 1 is the first: there is no step yet.
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
 
 class StoreError(RuntimeError):
     """The session store cannot do what was asked, with the reason in plain words."""
@@ -121,19 +156,34 @@ def now_text() -> str:
 T = TypeVar("T")
 
 
-def retried(work: Callable[[], T], attempts: int = RETRIES) -> T:
-    """Run ``work`` (one transaction), again after a pause if SQLite says the database is locked.
+def passing_conflict(error: OperationalError) -> bool:
+    """Whether a second try of the transaction can succeed: the database was only busy.
 
-    WAL mode and the busy timeout make this rare; under many writers at once a transaction can
-    still give up, and trying it again is safe because it was rolled back whole.
+    PostgreSQL names the conflict by its SQLSTATE code; SQLite says "database is locked"
+    (or busy) in words.
+    """
+    state = getattr(error.orig, "sqlstate", None)
+    if state is not None:
+        return state in PASSING_CONFLICTS
+    words = str(error.orig).lower()
+    return "locked" in words or "busy" in words
+
+
+def retried(work: Callable[[], T], rng: np.random.Generator, attempts: int = RETRIES) -> T:
+    """Run ``work`` (one transaction), again after a pause if the database was only busy.
+
+    WAL mode and the busy timeout (SQLite), or row locks and the lock timeout (PostgreSQL),
+    make this rare; under many writers at once a transaction can still give up, and trying it
+    again is safe because it was rolled back whole. The pauses grow and are spread at random
+    (``rng``: the store's own generator, never global state) so writers do not meet again.
     """
     for attempt in range(attempts):
         try:
             return work()
         except OperationalError as error:
-            if "locked" not in str(error).lower() and "busy" not in str(error).lower() or attempt == attempts - 1:
+            if not passing_conflict(error) or attempt == attempts - 1:
                 raise
-            time.sleep(0.05 * (2**attempt) * (0.5 + random.random()))
+            time.sleep(0.05 * (2**attempt) * (0.5 + rng.random()))
     raise AssertionError("unreachable")
 
 
@@ -150,6 +200,101 @@ def _sqlite_engine(path: Path) -> Engine:
         cursor.close()
 
     return engine
+
+
+def server_url(url: str | URL) -> URL:
+    """A PostgreSQL URL for SQLAlchemy with the psycopg 3 driver, or ``StoreError`` saying why not.
+
+    ``postgresql://`` and ``postgres://`` (as psql and libpq write them) become
+    ``postgresql+psycopg://``; another database or driver is refused.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL; write it as postgresql://USER@HOST:PORT/DATABASE.") from None
+    if parsed.drivername in ("postgresql", "postgres", POSTGRESQL_DRIVER):
+        return parsed.set(drivername=POSTGRESQL_DRIVER)
+    raise StoreError(
+        f"The session store can be a PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE), not {parsed.drivername}: "
+        f"{shown_url(parsed)}. Without --store, the session is an SQLite file in its folder."
+    )
+
+
+def shown_url(url: URL) -> str:
+    """The URL as it may be printed or written down: without its password."""
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def _postgresql_engine(url: URL, schema: str) -> Engine:
+    """An engine on the PostgreSQL server, inside the session's schema (the PostgreSQL-specific part).
+
+    The tables are the same Core tables as SQLite's; ``schema_translate_map`` puts every
+    statement (and the DDL) in the session's schema. A lock wait gives up after the same time
+    as SQLite's busy timeout, and ``retried`` tries again. Each kernel keeps one idle
+    connection (``pool_size=1``): a class of 60 teams stays under the server's default 100.
+    """
+    return create_engine(
+        url,
+        pool_size=1,
+        max_overflow=4,
+        pool_pre_ping=True,  # a connection the server has closed (a restart) is replaced, not used
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "wargame class session",
+            "options": f"-c lock_timeout={int(BUSY_TIMEOUT_S * 1000)}",
+        },
+        execution_options={"schema_translate_map": {None: schema}},
+    )
+
+
+def new_schema_name(folder: Path) -> str:
+    """``wargame_<folder name>_<8 random hex digits>``: recognisable, and never another class's."""
+    name = re.sub(r"[^a-z0-9]+", "_", folder.name.lower()).strip("_")[:30] or "session"
+    return f"wargame_{name}_{secrets.token_hex(4)}"
+
+
+def _pointer(folder: Path) -> dict | None:
+    """The folder's ``session_store.json`` (where its server database is), or None."""
+    path = folder / POINTER_NAME
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:
+        if not path.is_file():  # a pipe would block the reader, a folder cannot be read
+            raise ValueError("it is not a plain file")
+        if path.stat().st_size > POINTER_MOST_BYTES:
+            raise ValueError(f"it is {path.stat().st_size:,} bytes long; it should be a few hundred")
+        pointer = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(pointer, dict) or not all(isinstance(pointer.get(key), str) for key in ("url", "schema")):
+            raise ValueError("it needs the text fields url and schema")
+    except (OSError, ValueError) as error:
+        raise StoreError(f"{path} (where this session's database is) cannot be read: {error}.") from None
+    return pointer
+
+
+def _write_pointer(folder: Path, url: URL, schema: str) -> None:
+    """Write ``session_store.json``: the server's URL without the password, and the schema."""
+    pointer = {
+        "url": shown_url(url),
+        "schema": schema,
+        "about": "This class session's database is on a PostgreSQL server, in this schema. "
+        "The password is not kept here: give it in PGPASSWORD or ~/.pgpass.",
+    }
+    path = folder / POINTER_NAME
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def holds_session(folder: Path) -> bool:
+    return (folder / DATABASE_NAME).exists() or (folder / POINTER_NAME).exists()
+
+
+def _unreachable(where: str, error: DBAPIError) -> StoreError:
+    reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+    return StoreError(
+        f"The session database {where} cannot be reached: {reason}. "
+        f"Check the address, that the server is running, and the password (in the URL, PGPASSWORD or ~/.pgpass)."
+    )
 
 
 @dataclass(frozen=True)
@@ -178,23 +323,37 @@ class InjectedEvent:
 
 
 class Store:
-    """One session's database: open it with ``Store.create`` or ``Store.open``."""
+    """One session's database: open it with ``Store.create`` or ``Store.open`` (a folder, and
+    for a server database ``url=``)."""
 
-    def __init__(self, engine: Engine, folder: Path):
+    def __init__(self, engine: Engine, folder: Path, where: str | None = None, schema: str | None = None):
         self.engine = engine
         self.folder = folder
+        self.where = where or str(folder / DATABASE_NAME)  # the database, as messages name it
+        self.schema = schema  # the session's PostgreSQL schema (None: an SQLite file)
+        # The pauses between tries are spread at random: the store's own generator, seeded from
+        # the operating system (a pause is not game state and needs no seed of the game's).
+        self.rng = np.random.default_rng()
+
+    def _retried(self, work: Callable[[], T]) -> T:
+        return retried(work, self.rng)
 
     # --- creating and opening ------------------------------------------------------------------
 
     @classmethod
-    def create(cls, folder: str | os.PathLike, scenario: str, seed: int, mode: str = "stochastic") -> "Store":
-        """A new session in ``folder`` (made if missing); refused if the folder has one already."""
+    def create(
+        cls, folder: str | os.PathLike, scenario: str, seed: int, mode: str = "stochastic", url: str | URL | None = None
+    ) -> "Store":
+        """A new session in ``folder`` (made if missing); refused if the folder has one already.
+
+        Without ``url`` the database is the folder's SQLite file; with a PostgreSQL ``url`` it is
+        a new schema on that server, and the folder keeps where it is (``session_store.json``).
+        """
         folder = Path(folder)
-        if (folder / DATABASE_NAME).exists():
+        if holds_session(folder):
             raise StoreError(f"{folder} already holds a class session; open it instead of creating one.")
         folder.mkdir(parents=True, exist_ok=True)
-        store = cls(_sqlite_engine(folder / DATABASE_NAME), folder)
-        metadata.create_all(store.engine)
+        store = cls._create_sqlite(folder) if url is None else cls._create_postgresql(folder, server_url(url))
 
         def write():
             with store.engine.begin() as connection:
@@ -205,48 +364,124 @@ class Store:
                     )
                 )
 
-        retried(write)
+        store._retried(write)
+        if store.schema is not None:  # written last: the folder names only a complete session
+            _write_pointer(folder, store.engine.url, store.schema)
         return store
 
     @classmethod
-    def open(cls, folder: str | os.PathLike) -> "Store":
-        """The session in ``folder``; a folder without one, or written by a newer kit, is refused."""
+    def _create_sqlite(cls, folder: Path) -> "Store":
+        store = cls(_sqlite_engine(folder / DATABASE_NAME), folder)
+        metadata.create_all(store.engine)
+        return store
+
+    @classmethod
+    def _create_postgresql(cls, folder: Path, url: URL) -> "Store":
+        schema = new_schema_name(folder)
+        store = cls(_postgresql_engine(url, schema), folder, f"{shown_url(url)} (schema {schema})", schema)
+        try:
+            with store.engine.begin() as connection:
+                connection.execute(CreateSchema(schema))
+                metadata.create_all(connection)
+        except OperationalError as error:
+            store.dispose()
+            raise _unreachable(shown_url(url), error) from None
+        except ProgrammingError as error:  # e.g. no right to create a schema in that database
+            store.dispose()
+            raise StoreError(f"The class session's schema cannot be made on {shown_url(url)}: {str(error.orig).strip()}") from None
+        return store
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike, url: str | URL | None = None) -> "Store":
+        """The session in ``folder``; a folder without one, or written by a newer kit, is refused.
+
+        A session on a server is found through the folder's ``session_store.json``; ``url``
+        (with the password, say) is used to reach that server instead of the URL kept there.
+        """
         folder = Path(folder)
-        path = folder / DATABASE_NAME
-        if not path.is_file():
-            raise StoreError(f"{folder} holds no class session (no {DATABASE_NAME}); start one with: python -m wargame.classroom serve {folder} --scenario NAME")
-        store = cls(_sqlite_engine(path), folder)
+        pointer = _pointer(folder)
+        if pointer is not None:
+            store = cls._open_postgresql(folder, server_url(url or pointer["url"]), pointer["schema"])
+        else:
+            path = folder / DATABASE_NAME
+            if not path.is_file():
+                raise StoreError(f"{folder} holds no class session (no {DATABASE_NAME}); start one with: python -m wargame.classroom serve {folder} --scenario NAME")
+            if url is not None:
+                raise StoreError(f"{folder} holds a class session in its SQLite file ({DATABASE_NAME}), not on a server: open it without a URL.")
+            store = cls(_sqlite_engine(path), folder)
         store._check_version()
         return store
 
     @classmethod
-    def open_or_create(cls, folder: str | os.PathLike, scenario: str, seed: int, mode: str = "stochastic") -> "Store":
-        """Reopen the session in ``folder`` (its scenario and seed must be these) or create it."""
-        if (Path(folder) / DATABASE_NAME).exists():
-            store = cls.open(folder)
+    def _open_postgresql(cls, folder: Path, url: URL, schema: str) -> "Store":
+        store = cls(_postgresql_engine(url, schema), folder, f"{shown_url(url)} (schema {schema})", schema)
+        try:
+            with store.engine.connect() as connection:
+                present = inspect(connection).has_schema(schema)
+        except OperationalError as error:
+            store.dispose()
+            raise _unreachable(shown_url(url), error) from None
+        if not present:
+            store.dispose()
+            raise StoreError(
+                f"{folder} names the session schema {schema} on {shown_url(url)}, and there is no such schema there "
+                f"(removed, or another server or database?)."
+            )
+        return store
+
+    @classmethod
+    def open_or_create(
+        cls, folder: str | os.PathLike, scenario: str, seed: int, mode: str = "stochastic", url: str | URL | None = None
+    ) -> "Store":
+        """Reopen the session in ``folder`` (its scenario and seed must be these) or create it.
+
+        ``url``: a new session's PostgreSQL server; a session that exists is reopened where it is
+        (its folder says), and ``url`` only gives the way to reach it.
+        """
+        if holds_session(Path(folder)):
+            store = cls.open(folder, url=url)
             info = store.session()
             if (info.scenario, info.seed) != (scenario, int(seed)):
+                store.dispose()
                 raise StoreError(
                     f"{folder} holds a session of {info.scenario} with seed {info.seed}, not {scenario} with seed {seed}: "
                     f"choose another folder, or the same scenario and seed to reopen it."
                 )
             return store
-        return cls.create(folder, scenario, seed, mode)
+        return cls.create(folder, scenario, seed, mode, url=url)
 
     def _check_version(self) -> None:
+        """Refuse a database that is not a session of this kit or is newer; upgrade an older one."""
         try:
             with self.engine.connect() as connection:
                 version = connection.execute(select(kit_schema.c.version).where(kit_schema.c.id == 1)).scalar_one_or_none()
-        except OperationalError:
-            raise StoreError(f"{self.folder / DATABASE_NAME} is not a class session of this kit (it has no kit_schema table).") from None
+        except OperationalError as error:  # SQLite: no such table; PostgreSQL: the server went away
+            if self.schema is not None:
+                raise _unreachable(self.where, error) from None
+            raise StoreError(f"{self.where} is not a class session of this kit (it has no kit_schema table).") from None
+        except ProgrammingError:  # PostgreSQL: no such table
+            raise StoreError(f"{self.where} is not a class session of this kit (it has no kit_schema table).") from None
         if version is None:
-            raise StoreError(f"{self.folder / DATABASE_NAME} is damaged: it has no schema version.")
+            raise StoreError(f"{self.where} is damaged: it has no schema version.")
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.folder / DATABASE_NAME} was written by a newer kit (store version {version}); "
+                f"{self.where} was written by a newer kit (store version {version}); "
                 f"this kit reads version {SCHEMA_VERSION} and earlier: update the kit."
             )
-        # Older versions would be upgraded here, one step at a time; version 1 is the first.
+        if version < SCHEMA_VERSION:
+            self._upgrade(version)
+
+    def _upgrade(self, version: int) -> None:
+        """Bring an older session to this kit's version, one step at a time, in one transaction."""
+
+        def write():
+            with self.engine.begin() as connection:
+                found = connection.execute(select(kit_schema.c.version).where(kit_schema.c.id == 1).with_for_update()).scalar_one()
+                for step in range(found, SCHEMA_VERSION):  # another kernel may have upgraded it meanwhile
+                    UPGRADES[step](connection)
+                connection.execute(update(kit_schema).where(kit_schema.c.id == 1).values(version=SCHEMA_VERSION, written_at=now_text()))
+
+        self._retried(write)
 
     def schema_version(self) -> int:
         with self.engine.connect() as connection:
@@ -274,14 +509,14 @@ class Store:
                     update(session_table).where(session_table.c.id == 1).values(status="closed", closed_at=now_text())
                 )
 
-        retried(write)
+        self._retried(write)
 
     def reopen(self) -> None:
         def write():
             with self.engine.begin() as connection:
                 connection.execute(update(session_table).where(session_table.c.id == 1).values(status="open", closed_at=None))
 
-        retried(write)
+        self._retried(write)
 
     def set_instructor_token(self, token: str) -> None:
         """Keep the instructor token's hash: the console opens the session only with the token."""
@@ -291,7 +526,7 @@ class Store:
             with self.engine.begin() as connection:
                 connection.execute(update(session_table).where(session_table.c.id == 1).values(instructor_token_hash=digest))
 
-        retried(write)
+        self._retried(write)
 
     def instructor_token_matches(self, token) -> bool:
         with self.engine.connect() as connection:
@@ -313,19 +548,25 @@ class Store:
         return None if r is None else TeamRow(r.name, r.number, r.holder, r.lease_until)
 
     def add_team(self, name: str) -> TeamRow:
-        """Add a team (numbered in join order); the team as stored if it exists already."""
+        """Add a team (numbered in join order); the team as stored if it exists already.
+
+        The session's row is locked while the next number is chosen, so two teams joining at
+        the same moment on PostgreSQL take numbers one after the other (SQLite has one writer
+        at a time anyway).
+        """
 
         def write():
             with self.engine.begin() as connection:
+                connection.execute(select(session_table.c.id).where(session_table.c.id == 1).with_for_update())
                 existing = connection.execute(select(teams_table).where(teams_table.c.name == name)).one_or_none()
                 if existing is None:
                     number = connection.execute(select(func.coalesce(func.max(teams_table.c.number), 0))).scalar_one() + 1
                     connection.execute(insert(teams_table).values(name=name, number=number, joined_at=now_text()))
 
         try:
-            retried(write)
+            self._retried(write)
         except IntegrityError:  # another page added a team at the same moment: take the next number
-            retried(write)
+            self._retried(write)
         return self.team(name)
 
     def claim(self, name: str, holder: str, lease_s: float, take_over: bool = False, clock: Callable[[], float] = time.time) -> TeamRow:
@@ -333,21 +574,31 @@ class Store:
 
         Granted when nobody holds it, when ``holder`` holds it already (a renewal), when the
         holder's lease has run out (its page is gone), or with ``take_over`` (the team confirmed).
-        Returns the team as stored afterwards: compare its holder with ``holder``.
+        The test and the grant are one conditional UPDATE, so of pages claiming at the same
+        moment exactly one is granted, on SQLite and PostgreSQL alike (PostgreSQL re-checks the
+        condition on the row as the first page left it). Returns the team as stored afterwards,
+        read in the same transaction: compare its holder with ``holder``.
         """
 
         def write():
             with self.engine.begin() as connection:
                 now = clock()
-                row = connection.execute(select(teams_table).where(teams_table.c.name == name)).one()
-                free = row.holder is None or row.holder == holder or (row.lease_until or 0) < now or take_over
-                if free:
-                    connection.execute(
-                        update(teams_table).where(teams_table.c.name == name).values(holder=holder, lease_until=now + lease_s)
+                grant = update(teams_table).where(teams_table.c.name == name)
+                if not take_over:
+                    grant = grant.where(
+                        or_(
+                            teams_table.c.holder.is_(None),
+                            teams_table.c.holder == holder,
+                            func.coalesce(teams_table.c.lease_until, 0.0) < now,
+                        )
                     )
+                connection.execute(grant.values(holder=holder, lease_until=now + lease_s))
+                return connection.execute(select(teams_table).where(teams_table.c.name == name)).one_or_none()
 
-        retried(write)
-        return self.team(name)
+        row = self._retried(write)
+        if row is None:
+            raise StoreError(f"There is no team called {name!r} in this session.")
+        return TeamRow(row.name, row.number, row.holder, row.lease_until)
 
     def release(self, name: str, holder: str) -> None:
         """The page ``holder`` lets go of the team's game (only if it still holds it)."""
@@ -360,7 +611,7 @@ class Store:
                     .values(holder=None, lease_until=None)
                 )
 
-        retried(write)
+        self._retried(write)
 
     # --- turns ---------------------------------------------------------------------------------
 
@@ -374,10 +625,14 @@ class Store:
 
         def write():
             with self.engine.begin() as connection:
-                status = connection.execute(select(session_table.c.status)).scalar_one()
+                # Locks (PostgreSQL; SQLite has one writer at a time): the session cannot close
+                # and the team cannot change hands or store a turn until this turn is in.
+                status = connection.execute(
+                    select(session_table.c.status).where(session_table.c.id == 1).with_for_update(read=True)
+                ).scalar_one()
                 if status != "open":
                     raise StoreError("The session is closed: the instructor has ended it, so no more turns are stored.")
-                row = connection.execute(select(teams_table).where(teams_table.c.name == team)).one_or_none()
+                row = connection.execute(select(teams_table).where(teams_table.c.name == team).with_for_update()).one_or_none()
                 if row is None:
                     raise StoreError(f"There is no team called {team!r} in this session.")
                 if holder is not None and row.holder != holder:
@@ -387,7 +642,7 @@ class Store:
                     raise StoreError(f"Turn {turn} cannot be stored: the store's last turn for this team is {last or 0}.")
                 connection.execute(insert(turns_table).values(team=team, turn=turn, save=text, played_at=now_text()))
 
-        retried(write)
+        self._retried(write)
 
     def last_turn(self, team: str) -> int:
         with self.engine.connect() as connection:
@@ -428,7 +683,7 @@ class Store:
             with self.engine.begin() as connection:
                 return connection.execute(insert(events_table).values(event=text, injected_at=now_text())).inserted_primary_key[0]
 
-        return retried(write)
+        return self._retried(write)
 
     def events(self, after: int = 0) -> list[InjectedEvent]:
         with self.engine.connect() as connection:
@@ -467,14 +722,15 @@ def stored_games(store: Store, scenario=None) -> Iterable[tuple[str, object]]:
             yield team.name, store.game(team.name, scenario)
 
 
-def load_stored_session(folder: str | os.PathLike) -> Session:
+def load_stored_session(folder: str | os.PathLike, url: str | None = None) -> Session:
     """The session's games from the store, as ``load_session`` gives a folder's (for the debrief).
 
     A team whose stored save cannot be replayed is listed in ``problems`` with the reason.
+    ``url``: the way to reach a session kept on a server (with its password, say), as for ``Store.open``.
     """
     from .debrief import Session
 
-    store = Store.open(folder)
+    store = Store.open(folder, url=url)
     games, problems = [], []
     for team in store.teams():
         try:
