@@ -4,6 +4,7 @@ and the pool of kernels it is served with, which must not double as a class take
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -42,7 +43,10 @@ def kernels_started(teams: int, pages: int, spare: int | None) -> tuple[int, int
         await asyncio.sleep(0.05)  # the refills' tasks run
         return manager.get_pool_size("app.ipynb")
 
-    ready = asyncio.run(open_pages())
+    # in a thread of its own: Playwright's sync API (other tests of the session) keeps an event
+    # loop running in this one, where asyncio.run refuses to start another
+    with ThreadPoolExecutor(1) as thread:
+        ready = thread.submit(asyncio.run, open_pages()).result()
     return len(started), ready
 
 
