@@ -5,7 +5,8 @@
 #               notebook and browser tests)
 #
 # Also: `make class` (a live class session: FOLDER, SCENARIO, SEED, TEAMS, CLASS_ARGS),
-# `make test-slow` (the long suites), `make install` (the install step alone) and `make clean`.
+# `make test-slow` (the long suites), `make hub-tools` (JupyterHub's proxy for the hub test, in
+# .venv), `make install` (the install step alone) and `make clean`.
 #
 # Overridable: PYTHON (the interpreter that makes the venv), NOTEBOOK, LAB_ARGS (extra
 # arguments for `jupyter lab`) and PYTEST_ARGS (extra arguments for pytest), e.g.
@@ -31,7 +32,7 @@ PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider
 	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
 	--ignore-glob='$(CURDIR)/notebooks/*.py'
 
-.PHONY: lab test test-slow class install clean
+.PHONY: lab test test-slow hub-tools class install clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(NOTEBOOK) $(LAB_ARGS)
@@ -49,15 +50,25 @@ class: $(STAMP)
 	$(BIN)/python -m wargame.classroom serve $(FOLDER) --scenario $(SCENARIO) --seed $(SEED) --teams $(TEAMS) $(CLASS_ARGS)
 
 # The slow suite (tests marked `slow`): hundreds of seeded games per scenario and policy, the
-# balance search, the 30-team class session benchmark.
-test-slow: $(STAMP)
+# balance search, the 30-team class session benchmark, a class through JupyterHub.
+test-slow: $(STAMP) hub-tools
 	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider $(PYTEST_ARGS)
+
+# JupyterHub's proxy (an npm package) for the hub test, inside .venv: nothing installed globally.
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+PROXY_VERSION := 5.2.0
+# Without npm it says so and goes on: the hub test then skips (fails under CI=true).
+hub-tools: | $(BIN)/python
+	@if [ -x $(PROXY) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@$(PROXY_VERSION); \
+	else echo "make hub-tools: npm is missing (apt-get install npm), so the JupyterHub test will skip"; fi
 
 install: $(STAMP)
 
 # Order-only prerequisite (after |): the venv is made once and never triggers a reinstall.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,rl]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,rl,hub]'
 	@# an editable install skips data files: link the kit's Voila template where Voila looks
 	@mkdir -p $(VENV)/share/jupyter/voila/templates
 	@ln -sfn $(CURDIR)/share/jupyter/voila/templates/wargame $(VENV)/share/jupyter/voila/templates/wargame

@@ -215,7 +215,7 @@ def _dry_run(target: str) -> str:
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_lab_and_test_run_the_right_commands():
     lab = _dry_run("lab")
-    assert "pip install" in lab and "-e '.[test,rl]'" in lab
+    assert "pip install" in lab and "-e '.[test,rl,hub]'" in lab
     assert re.search(r"\.venv/bin/jupyter lab notebooks/00_start_here\.ipynb", lab), lab
     test = _dry_run("test")
     assert "pip install" in test
@@ -232,6 +232,14 @@ def test_ci_run_runs_make_test_with_ci_true():
     assert "make test" in lines
     assert lines.index("export CI=true") < lines.index("make test")
     assert os.access(path, os.X_OK), ".ci/run should be executable"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+def test_only_the_slow_suite_installs_the_hubs_proxy_and_only_inside_the_venv():
+    assert "npm" not in _dry_run("test")
+    slow = _dry_run("test-slow")
+    assert "npm install --prefix .venv/node" in slow and " -g" not in slow
+    assert slow.index("npm install") < slow.index("-m pytest -m slow")
 
 
 def test_ci_run_installs_postgresql_when_its_server_binaries_are_missing():

@@ -26,6 +26,9 @@ from .session import HEARTBEAT_S, LEASE_S, TeamGame, TeamHeld, TeamNameError
 from .store import Store, StoreError
 
 FOLDER_VARIABLE = "WARGAME_CLASS_FOLDER"
+# Under a hub every tick is a request to the class service: a slower tick (news within 15 s,
+# the lease still outlasting several ticks) keeps a 1,000-student class within one service core.
+HUB_HEARTBEAT_S = 15.0
 CLASS_FORECAST_RUNS = 200  # many kernels share the server's cores in class
 DEMO_SCENARIO = "tutorial"
 
@@ -95,7 +98,9 @@ class ClassDashboard(Dashboard):
 class ClassApp(widgets.VBox):
     """The join box; once a team has joined, its dashboard."""
 
-    def __init__(self, store: Store, lease_s: float = LEASE_S, heartbeat_s: float = HEARTBEAT_S, notice: str = "", **kwargs):
+    def __init__(
+        self, store: Store, lease_s: float = LEASE_S, heartbeat_s: float = HEARTBEAT_S, notice: str = "", team: str | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.store = store
         self.lease_s = lease_s
@@ -112,11 +117,18 @@ class ClassApp(widgets.VBox):
         self.take_over_button.on_click(lambda _b: self.join(self.name_box.value, take_over=True))
         self.name_box.on_submit(lambda _box: self.join(self.name_box.value))
         info = store.session()
-        intro = (
-            f"<h3 style='margin:4px 0'>Class session: {html.escape(info.scenario)}</h3>"
-            "<p>Type your team's name and press Join. Every turn you play is saved for the class; "
-            "if this page closes, open the link again and join with the same name to continue.</p>"
+        how = (
+            "Type your team's name and press Join. Every turn you play is saved for the class; "
+            "if this page closes, open the link again and join with the same name to continue."
         )
+        if team is not None:  # under a hub the team comes with the student's sign-in
+            self.name_box.value = team
+            self.name_box.disabled = True
+            how = (
+                f"You are signed in to the hub: your team is {team}. Press Join. Every turn you play is saved "
+                "for the class; if this page closes, open it again and press Join to continue."
+            )
+        intro = f"<h3 style='margin:4px 0'>Class session: {html.escape(info.scenario)}</h3><p>{html.escape(how)}</p>"
         notice_html = f"<p><i>{html.escape(notice)}</i></p>" if notice else ""
         self.join_box = widgets.VBox(
             [widgets.HTML(intro + notice_html), widgets.HBox([self.name_box, self.join_button, self.take_over_button]), self.message]
@@ -173,9 +185,29 @@ def demo_store() -> Store:
     return Store.create(Path(tempfile.mkdtemp(prefix="wargame-demo-class-")), DEMO_SCENARIO, seed=1)
 
 
-def student_app(folder: str | os.PathLike | None = None) -> ClassApp:
-    """The app for the session in ``folder`` (default: ``$WARGAME_CLASS_FOLDER``, else a demo)."""
+def hub_app(environ=None) -> widgets.Widget:
+    """The app on the class service of the hub this kernel runs under, the team from the
+    student's sign-in; if the service refuses or cannot be reached, a message saying why."""
+    from .hub_client import RemoteStore
+
+    try:
+        store = RemoteStore.from_environment(environ)
+        me = store.me()
+        if me["team"] is None:
+            raise StoreError(me["problem"])
+        return ClassApp(store, team=me["team"], heartbeat_s=HUB_HEARTBEAT_S)
+    except StoreError as error:
+        return widgets.HTML(_message(f"The class session cannot open: {error}", error=True))
+
+
+def student_app(folder: str | os.PathLike | None = None) -> widgets.Widget:
+    """The app for the session in ``folder`` (default: ``$WARGAME_CLASS_FOLDER``), else the
+    hub's class service when this kernel runs under a hub that has one, else a demo."""
+    from .hub_client import under_hub
+
     folder = folder or os.environ.get(FOLDER_VARIABLE)
+    if not folder and under_hub():
+        return hub_app()
     if folder:
         return ClassApp(Store.open(folder))
     return ClassApp(demo_store(), notice="This is a demo session: no class is running, and games played here are not kept.")

@@ -8,6 +8,9 @@
 ``bench --teams N [--store URL]``
     Open N student pages in headless Chromium against a served demo session and measure
     (see ``bench``).
+``hub-service FOLDER [--store URL] --scenario NAME --seed S``
+    The class session as a JupyterHub service, started by the hub (see ``hub_service`` and
+    deploy/jupyterhub/).
 """
 
 from __future__ import annotations
@@ -52,6 +55,26 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
     bench.add_argument("--store", metavar="URL", help="measure with the session's database on this PostgreSQL server (default: an SQLite file)")
     bench.set_defaults(run=_run_bench)
+    hub = commands.add_parser(
+        "hub-service",
+        help="the class session as a JupyterHub service (started by the hub: see deploy/jupyterhub/)",
+        description=(
+            "Serve the class session's store to the hub's users: students reach only their own team's game, "
+            "the instructors group every game. The hub starts this with JUPYTERHUB_SERVICE_URL, _PREFIX and _API_TOKEN set."
+        ),
+    )
+    hub.add_argument("folder", metavar="FOLDER", help="the session's folder (its SQLite file, or where its PostgreSQL schema is named)")
+    hub.add_argument(
+        "--store",
+        help="the PostgreSQL server, postgresql://USER:PASSWORD@HOST/DATABASE (default: $WARGAME_CLASS_STORE, which keeps "
+        "the password off the command line; neither: an SQLite file in FOLDER)",
+    )
+    hub.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
+    hub.add_argument("--seed", type=int, default=1, help="team k plays with seed SEED + k - 1 (default: 1)")
+    hub.add_argument("--teams-file", help="a YAML file mapping hub names to team names (default: $WARGAME_CLASS_TEAMS, else each user is a team)")
+    hub.add_argument("--instructors", help="the hub group of instructors (default: $WARGAME_CLASS_INSTRUCTORS, else instructors)")
+    hub.add_argument("--ip", help="the address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL; 0.0.0.0 in Kubernetes)")
+    hub.set_defaults(run=_run_hub_service)
     return parser
 
 
@@ -65,6 +88,23 @@ def _run_bench(args) -> int:
     from .bench import run
 
     return run(args)
+
+
+def _run_hub_service(args) -> int:
+    import os
+
+    from . import hub_service
+    from .serve import checked_class
+
+    url = args.store or os.environ.get(hub_service.STORE_VARIABLE) or None
+    scenario, seed, _teams = checked_class(args.scenario, args.seed, 1)
+    hub_service.serve(
+        args.folder, url, scenario, seed,
+        teams_file=args.teams_file or os.environ.get(hub_service.TEAMS_VARIABLE) or None,
+        instructors_group=args.instructors or os.environ.get(hub_service.INSTRUCTORS_VARIABLE) or None,
+        ip=args.ip,
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -144,11 +144,16 @@ def inject(store: Store, event: dict) -> int:
 
 
 class Console(widgets.VBox):
-    """The instructor's console on the session in ``folder`` (needs the instructor token)."""
+    """The instructor's console on the session in ``folder`` (needs the instructor token), or on
+    a store given as ``store`` (under a hub: ``hub_client.RemoteStore``, the hub decides who is
+    an instructor)."""
 
-    def __init__(self, folder: str | os.PathLike, token: str, refresh_s: float = REFRESH_S, url: str | None = None, **kwargs):
+    def __init__(
+        self, folder: str | os.PathLike | None = None, token: str | None = None, refresh_s: float = REFRESH_S, url: str | None = None,
+        store=None, **kwargs,
+    ):
         super().__init__(**kwargs)
-        self.store = open_as_instructor(folder, token, url=url)
+        self.store = store if store is not None else open_as_instructor(folder, token, url=url)
         info = self.store.session()
         self.scenario = load_scenario(info.scenario)
         self.title = widgets.HTML()
@@ -228,10 +233,14 @@ class Console(widgets.VBox):
         """Close the session: no more turns are stored; the debrief can load it."""
         self.store.close()
         self.ticker.playing = False
-        self.close_message.value = (
-            f"<p>The session is closed: no more turns are stored. Debrief it in 11_class_debrief with "
-            f"<code>classroom.load_stored_session({html.escape(repr(str(self.store.folder)))})</code>.</p>"
-        )
+        if self.store.folder is None:  # the hub's class service: the games come out as save files
+            how = (
+                "Export the games with <code>live.store.export(\"class-saves\")</code> and debrief them in "
+                "11_class_debrief with <code>classroom.load_session(\"class-saves\")</code>."
+            )
+        else:
+            how = f"Debrief it in 11_class_debrief with <code>classroom.load_stored_session({html.escape(repr(str(self.store.folder)))})</code>."
+        self.close_message.value = f"<p>The session is closed: no more turns are stored. {how}</p>"
         self.refresh()
 
 
