@@ -11,6 +11,14 @@ Prints, for a scenario over its full length (``eastern_front`` by default):
 - env-steps per second of the vector environment (``wargame.env.WargameVectorEnv``, 1,000
   games, random legal actions), when the ``[rl]`` extra is installed.
 
+``python -m wargame.bench --dashboard`` measures instead what one End turn costs a class
+kernel: the student app's dashboard (``ClassDashboard`` on a demo session, the scenario
+``serve`` plays by default) built in this process without a browser, End turn clicked through
+the button, and for each turn the CPU time the click took in the kernel and the bytes of the
+widget messages it sent to the page (bokeh's document changes included). In class some 30
+kernels share the server's cores, so this CPU time is what a page waits for, times the
+number of teams clicking in the same moment.
+
 It pins itself to one core so that the figures are per core. Targets from the engine issue:
 batch >= 200,000 game-turns/s, batch >= 30x one at a time, one turn < 5 ms, 100,000 games in
 under 1 GiB; from the environment issue, the vector environment >= 10,000 env-steps/s.
@@ -19,12 +27,17 @@ under 1 GiB; from the environment issue, the vector environment >= 10,000 env-st
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -109,6 +122,91 @@ def _child_memory(scenario_name: str, policy: str, games: int) -> None:
     print(peak_kib / 1024**2)
 
 
+@dataclass
+class WidgetTraffic:
+    """The widget messages sent while it is installed: their count and bytes (JSON and buffers)."""
+
+    messages: int = 0
+    bytes: int = 0
+
+    def __enter__(self):
+        from ipywidgets import Widget
+
+        self._original = original = Widget._send
+
+        def counting_send(widget, msg, buffers=None):
+            self.messages += 1
+            self.bytes += len(json.dumps(msg, default=str)) + sum(len(memoryview(b).cast("B")) for b in buffers or ())
+            return original(widget, msg, buffers)
+
+        Widget._send = counting_send
+        return self
+
+    def __exit__(self, *_exc):
+        from ipywidgets import Widget
+
+        Widget._send = self._original
+
+
+@dataclass
+class EndTurnCost:
+    turn: int
+    cpu_ms: float
+    messages: int
+    bytes: int
+
+
+def dashboard_end_turns(turns: int = 5, scenario: str | None = None, shown: bool = True) -> list[EndTurnCost]:
+    """Click End turn ``turns`` times in a class dashboard built here; each click's kernel-side
+    CPU time (this process) and the widget messages it sent. ``shown``: the charts count one
+    view each, as a page showing the dashboard reports them (without it, as before a page shows
+    it: every change rebuilds the charts' render bundles, as every End turn did before)."""
+    from .classroom.app import DEMO_SCENARIO, ClassApp
+    from .classroom.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="wargame-bench-dashboard-"))
+    store = Store.create(folder, scenario or DEMO_SCENARIO, seed=1)
+    try:
+        app = ClassApp(store)
+        if not app.join("Bench team"):
+            raise RuntimeError(f"The bench team could not join: {app.message.value}")
+        dashboard = app.dashboard
+        if shown:
+            for chart in dashboard.plots.charts.values():
+                chart.model._view_count = 1  # what the page reports once it shows the chart
+        costs = []
+        for _ in range(turns):
+            if dashboard.game.is_over or dashboard.end_turn_button.disabled:
+                break
+            with WidgetTraffic() as traffic:
+                start = time.process_time()
+                dashboard.end_turn_button.click()
+                cpu_s = time.process_time() - start
+            costs.append(EndTurnCost(dashboard.game.turn - 1, 1000 * cpu_s, traffic.messages, traffic.bytes))
+        return costs
+    finally:
+        store.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_dashboard_bench(turns: int, scenario: str | None) -> None:
+    for shown in (False, True):
+        costs = dashboard_end_turns(turns, scenario, shown)
+        what = "charts shown on a page (patches only)" if shown else "charts not yet shown (whole figures re-sent)"
+        print(f"End turn in the class dashboard ({scenario or 'the class default scenario'}), {what}; kernel side, no browser:")
+        _print_costs(costs)
+
+
+def _print_costs(costs: list[EndTurnCost]) -> None:
+    for cost in costs:
+        print(f"  turn {cost.turn:>2}: {cost.cpu_ms:8.1f} ms CPU, {cost.messages:4d} widget messages, {cost.bytes / 1024:8.1f} KiB")
+    if costs:
+        print(
+            f"  median: {statistics.median(c.cpu_ms for c in costs):.1f} ms CPU, "
+            f"{statistics.median(c.bytes for c in costs) / 1024:.1f} KiB sent per End turn"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wargame.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="eastern_front")
@@ -118,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="batch runs; the median is reported")
     parser.add_argument("--memory-games", type=int, default=100_000)
     parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dashboard", action="store_true", help="time End turn in the class dashboard instead")
+    parser.add_argument("--turns", type=int, default=5, help="End turn clicks timed with --dashboard")
     args = parser.parse_args(argv)
+    if args.dashboard:
+        print_dashboard_bench(args.turns, None if args.scenario == parser.get_default("scenario") else args.scenario)
+        return 0
     _pin_to_one_core()
     if args.child_memory:
         _child_memory(args.scenario, args.policy, args.child_memory)

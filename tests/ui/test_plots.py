@@ -186,3 +186,61 @@ def test_chart_titles_and_captions_are_wrapped_to_lines_a_dashboard_chart_shows_
     lines_after = fresh.title.text.count("\n") + 1 + sum(r.text.count("\n") + 1 for r in fresh.below if isinstance(r, Title))
     assert fresh.height == height + LINE_PX * (lines_after - lines_before)
     assert "Counted:" in next(r.text for r in fresh.below if isinstance(r, Title))
+
+
+@pytest.fixture
+def widget_messages(monkeypatch):
+    """Every widget message sent, as (widget, message, buffers)."""
+    from ipywidgets import Widget
+
+    sent = []
+    send = Widget._send
+
+    def recording_send(widget, msg, buffers=None):
+        sent.append((widget, msg, buffers))
+        return send(widget, msg, buffers)
+
+    monkeypatch.setattr(Widget, "_send", recording_send)
+    return sent
+
+
+def _bundles_sent(sent, chart) -> int:
+    return sum(1 for widget, msg, _ in sent if widget is chart.model and "render_bundle" in (msg.get("state") or {}))
+
+
+def _patches_sent(sent, chart) -> int:
+    return sum(1 for widget, msg, _ in sent if widget is chart.model and msg.get("method") == "custom")
+
+
+def test_a_chart_shown_on_a_page_gets_patches_not_its_whole_figure_again(expected_dashboard, widget_messages):
+    """Once a page shows a chart (its view count, which the page reports, is above 0), End turn
+    sends the chart's new data as a patch and not the whole figure (which cost most of End
+    turn's time and redrew the figure); a view created after that still gets the current data:
+    from the state a connecting page asks for, or, in the same page, a redraw when the count rises."""
+    charts_ = expected_dashboard.plots.charts
+    for chart in charts_.values():
+        chart.model._view_count = 1  # as the page reports when it shows the chart
+    widget_messages.clear()
+    expected_dashboard.end_turn_button.click()
+    cost = charts_["cost_exchange"]
+    assert len(cost.source.data["turn"]) == 1
+    for chart in charts_.values():
+        assert _bundles_sent(widget_messages, chart) == 0, chart.name
+    assert _patches_sent(widget_messages, cost) > 0
+    # a page connecting now asks for the state: it holds the current data
+    state = cost.model.get_state()
+    assert bundle_data(cost)["turn"] == [1]
+    assert "render_bundle" in state
+    # a second view in the same page: the figure is sent again, current
+    stock = charts_["stock"]
+    widget_messages.clear()
+    stock.model._view_count = 2
+    assert _bundles_sent(widget_messages, stock) == 1
+    assert bundle_data(stock)["turn"] == list(stock.source.data["turn"])
+    # without a view (none shown yet, or no page) every change re-sends the figure, as before
+    for chart in charts_.values():
+        chart.model._view_count = 0
+    widget_messages.clear()
+    expected_dashboard.end_turn_button.click()
+    assert _bundles_sent(widget_messages, cost) == 1
+    assert bundle_data(cost)["turn"] == [1, 2]

@@ -5,10 +5,17 @@ instructor token (the console opens the session only with it), and starts Voilà
 app notebook alone, never on a folder: served on a folder, Voilà pre-starts a pool of kernels
 for every notebook in it (measured: 100 kernels for a pool of 10 on ``notebooks/``, and no page
 ever became playable; docs/TESTING notes in the design folder). The pool holds ``--teams``
-kernels with the app already run, so a student's page only attaches to a ready kernel. Voilà
-refills the pool as it hands kernels out (a kernel is started for each one taken). The refill
-is not delayed: a page that arrives while the pool is refilling waits for the refill's kernel,
-so a delay would make it wait that long (measured: 121 s with a delay of 120 s).
+kernels with the app already run, so a student's page only attaches to a ready kernel.
+
+Voilà 0.5 refills its pool as it hands kernels out: ``get_rendered_notebook`` pops a kernel
+and calls ``fill_if_needed``, which starts kernels (after ``fill_delay``) until the pool holds
+``pool_size`` again (voila/voila_kernel_manager.py). A class of N would start 2N kernels, the
+second N running the app while the first N pages load (measured with 30 teams: 8.8 GB, every
+page playable after 160 s). A delay does not help: the delayed kernels sit in the pool at once,
+and a page that arrives meanwhile waits for one (measured: 121 s with a delay of 120 s). So
+Voilà runs here through ``run_voila`` with its pool manager made a ``class_pool``: the pool is
+filled to N when the server starts, and after that it is only topped up to ``SPARE_KERNELS``
+(for a reload, a late team or a kernel that died), so a class of N starts N + 2 kernels.
 
 The session's database is an SQLite file in FOLDER, or with ``--store postgresql://…`` a schema
 on a PostgreSQL server (``store``): the folder then says where it is, and the kernels open it
@@ -40,6 +47,9 @@ from .store import Store, StoreError, server_url
 
 APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "class_app.ipynb"
 MOST_TEAMS = 60
+# Kernels kept ready once the class has taken the pool: a reloaded page or a late team gets one
+# at once; any more would run the app beside the class's kernels for nobody.
+SPARE_KERNELS = 2
 # What a page may send its kernel: the widgets' messages, nothing that runs code. Voilà runs
 # the notebook itself, server-side; without this list a page could send an execute_request
 # through its kernel's websocket, and that code could read every team's game in the store.
@@ -105,14 +115,50 @@ def free_port() -> int:
 
 
 def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK) -> list[str]:
-    """Voilà on the app notebook alone, with a preheated pool of ``teams`` kernels."""
+    """Voilà on the app notebook alone, with a preheated pool of ``teams`` kernels (then spares)."""
     return [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-c", "from wargame.classroom.serve import run_voila; run_voila()", f"--spare={SPARE_KERNELS}", str(notebook),
         "--no-browser", f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         "--preheat_kernel=True", f"--pool_size={teams}",
         "--show_tracebacks=False",
         f"--MappingKernelManager.allowed_message_types={list(PAGE_MESSAGES)}",
     ]
+
+
+def class_pool(manager_class: type, spare: int) -> type:
+    """Voilà's pool manager made to fill its pool once, to the size configured (the class),
+    and afterwards to keep only ``spare`` kernels ready instead of refilling to that size."""
+
+    class ClassPool(manager_class):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)  # Voilà fills the pool to ``pool_size`` here
+            default = dict(self.kernel_pools_config.get("default", {}))
+            self.kernel_pools_config = {
+                name: {**config, "pool_size": min(spare, config.get("pool_size", spare))}
+                for name, config in {**self.kernel_pools_config, "default": default}.items()
+            }
+
+    ClassPool.__name__ = ClassPool.__qualname__ = f"Class{manager_class.__name__}"
+    return ClassPool
+
+
+def run_voila(argv: list[str] | None = None) -> None:
+    """Voilà's own command line (``python -m voila ARGS``), its preheated pool made a
+    ``class_pool``; ``--spare=K`` (first) sets the kernels kept ready once the class is in."""
+    import voila.app
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    spare = SPARE_KERNELS
+    if argv and argv[0].startswith("--spare="):
+        spare = int(argv.pop(0).split("=", 1)[1])
+    voila_factory = voila.app.voila_kernel_manager_factory
+
+    def factory(base_class, preheat_kernel, default_pool_size, **kwargs):
+        manager_class = voila_factory(base_class, preheat_kernel, default_pool_size, **kwargs)
+        return class_pool(manager_class, spare) if preheat_kernel else manager_class
+
+    voila.app.voila_kernel_manager_factory = factory  # the name Voilà's ``init_settings`` calls
+    voila.app.main(argv=argv)
 
 
 def checked_class(scenario: str, seed, teams) -> tuple[str, int, int]:

@@ -283,8 +283,9 @@ class OrderControls:
             train_operators=self.training.read(),
         )
 
-    def write(self, orders: Orders) -> None:
-        """Show these orders in the controls (then tell listeners once)."""
+    def write(self, orders: Orders, notify: bool = True) -> None:
+        """Show these orders in the controls (then tell listeners once, unless ``notify`` is
+        False: a caller that checks the orders itself afterwards spares a second check)."""
         self._quiet = True
         try:
             for item, row in self.items.items():
@@ -301,7 +302,8 @@ class OrderControls:
             self.training.write(orders.train_operators)
         finally:
             self._quiet = False
-        self._notify()
+        if notify:
+            self._notify()
 
     def refresh(self, game) -> None:
         """Limits, prices and notes for the turn about to be played."""

@@ -120,11 +120,11 @@ class Dashboard(widgets.VBox):
         self.header.refresh(game)
         self.controls.set_disabled(False)
         self.controls.refresh(game)
-        try:
-            self.controls.write(orders)
+        try:  # quietly: the orders are checked and priced once, at the end
+            self.controls.write(orders, notify=False)
         except ValueError as error:  # orders the controls cannot show: say so, start from defaults
             self.status.say(f"These orders cannot be shown in the controls: {error}", error=True)
-            self.controls.write(Game(game.scenario).orders())
+            self.controls.write(Game(game.scenario).orders(), notify=False)
         self.plots.refresh(game)
         self.lessons.show(game.reports[-1] if game.reports else None)
         self.undo_button.disabled = not game.reports

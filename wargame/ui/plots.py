@@ -1,9 +1,12 @@
 """Plots in the dashboard: bokeh figures from ``wargame.charts``, wrapped as widgets, refreshed in place.
 
 A refresh assigns new data to each chart's ``ColumnDataSource`` (from the charts' data
-functions), then calls ``update_from_model`` on the ``BokehModel`` widget so that a view
-created later (Voilà renders after the notebook has run) gets the current data too. Each plot
-has its key figure written beside it in words (the charts' ``*_summary``).
+functions); bokeh sends the change to the views on the page as a small patch. A view created
+later (Voilà renders after the notebook has run, a page reloaded) is drawn from the widget's
+render bundle, the whole figure serialized, so the bundle is kept current too — but only when
+a view needs it (``ChartModel``): rebuilding and re-sending it on every turn cost some 90% of
+End turn's time in the kernel and made every view on the page redraw its figure from scratch.
+Each plot has its key figure written beside it in words (the charts' ``*_summary``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,51 @@ FAN_QUANTILES = ("5%", "25%", "50%", "75%", "95%")
 FAN_COLUMNS = ("turn", "q05", "q25", "q50", "q75", "q95")
 
 
+class ChartModel(BokehModel):
+    """A bokeh figure as a widget whose render bundle is rebuilt only when a view needs it.
+
+    The page reports how many views it shows (``_view_count``, which ipywidgets tracks when it
+    starts at 0). While none is shown, a change rebuilds and syncs the bundle at once, so that
+    the first view draws the current figure. While views are shown, a change reaches them as
+    bokeh's patches and the bundle is only marked stale; it is rebuilt when another view
+    appears on the page (the count rises) or when a page connects and asks for the widgets'
+    state (``get_state``).
+    """
+
+    def __init__(self, model, on_rebuild=None, **kwargs):
+        self._stale = False
+        self._on_rebuild = on_rebuild  # called before a rebuild, to put the figure as new views need it
+        super().__init__(model, _view_count=0, **kwargs)
+        self.observe(self._views_changed, names="_view_count")
+
+    @property
+    def shown(self) -> bool:
+        return bool(self._view_count)
+
+    def changed(self) -> None:
+        """The figure's data changed: patches reached the views shown; the bundle follows."""
+        if self.shown:
+            self._stale = True
+        else:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """The render bundle from the figure as it is now, synced to the page."""
+        self._stale = False
+        if self._on_rebuild is not None:
+            self._on_rebuild()
+        self.render_bundle = self._model_to_traits(self._model)
+
+    def _views_changed(self, change) -> None:
+        if self._stale and (change["new"] or 0) > (change["old"] or 0):
+            self.rebuild()  # the new view was drawn from the stale bundle: redraw them all current
+
+    def get_state(self, key=None, drop_defaults=False):
+        if self._stale:
+            self.rebuild()
+        return super().get_state(key, drop_defaults)
+
+
 class Chart:
     """One bokeh figure as a widget, its data source, and a sentence with its key figure."""
 
@@ -37,7 +85,7 @@ class Chart:
         # bounds and writes them back into these models, and a figure re-sent with those stale
         # bounds would stop following its data (see ``update``)
         self._auto_ranges = [(r, r.start, r.end) for r in self.figure.select({"type": DataRange1d})]
-        self.model = BokehModel(self.figure, layout=widgets.Layout(width="100%", min_height="320px"))
+        self.model = ChartModel(self.figure, on_rebuild=self._reset_auto_ranges, layout=widgets.Layout(width="100%", min_height="320px"))
         self.summary = widgets.HTML(layout=widgets.Layout(width="auto"))  # 100% plus its margin stuck out
         self.widget = widgets.VBox([self.model, self.summary], layout=widgets.Layout(width="100%", min_width="0"))
 
@@ -49,12 +97,16 @@ class Chart:
         if isinstance(self.figure.y_range, FactorRange) and "label" in data:
             # category labels follow the data (in the browser a callback does it; here for new views)
             self.figure.y_range.factors = list(data["label"])[::-1]
+        self.model.changed()
+
+    def _reset_auto_ranges(self) -> None:
+        """The auto ranges' bounds back to the figure's own, for a new view to compute them from
+        the data (a view on the page follows its data and keeps the bounds it computed)."""
         for auto, start, end in self._auto_ranges:
             if not _same(auto.start, start):
                 auto.start = start
             if not _same(auto.end, end):
                 auto.end = end
-        self.model.update_from_model(self.figure)
 
 
 # The longest line of a chart's title and of a caption under it, in characters: a chart of the
