@@ -45,12 +45,21 @@ def served(chromium, tmp_path, artifacts, request):
         assert not [pid for pid in kernels if servers._alive(pid)], "kernels left running after the session stopped"
 
 
-def join(page, url: str, name: str) -> None:
+def join(page, url: str, name: str, code: str = "") -> None:
     page.goto(url, wait_until="domcontentloaded", timeout=JOIN_TIMEOUT)
     box = page.get_by_placeholder("your team's name")
     expect(box).to_be_visible(timeout=JOIN_TIMEOUT)
     box.fill(name)
+    if code:
+        page.get_by_placeholder("to continue a game").fill(code)
     page.get_by_role("button", name="Join").click()
+
+
+def team_code(page) -> str:
+    """The team's code as its page shows it (what students write down to continue elsewhere)."""
+    code = page.locator(".wargame-team-code")
+    expect(code).to_be_visible(timeout=TURN_TIMEOUT)
+    return code.inner_text()
 
 
 def end_turn(page, number: int) -> None:
@@ -84,11 +93,22 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
     on_server = store_url is not None  # then the folder only says where the database is
     assert ((served.folder / POINTER_NAME).exists(), (served.folder / DATABASE_NAME).exists()) == (on_server, not on_server)
 
-    # a second page for Blue is refused, never given a second game
+    # another team cannot open Blue's game by typing its name: the team's code is needed
+    codes = {team: team_code(page) for team, page in pages.items()}
+    assert {team: code.replace(" ", "") for team, code in codes.items()} == {team: store.team(team).code for team in pages}
+    blue_holder = store.team("Blue").holder
     intruder = browser.new_context().new_page()
     join(intruder, served.url, "Blue")
+    expect(intruder.get_by_text("A team called Blue has joined this session already")).to_be_visible(timeout=TURN_TIMEOUT)
+    intruder.get_by_placeholder("to continue a game").fill(codes["Red"])
+    intruder.get_by_role("button", name="Join").click()
+    expect(intruder.get_by_text("That is not the code of the team Blue")).to_be_visible(timeout=TURN_TIMEOUT)
+    # with the code, a second page for Blue is refused while the first is live, never given a second game
+    intruder.get_by_placeholder("to continue a game").fill(codes["Blue"])
+    intruder.get_by_role("button", name="Join").click()
     expect(intruder.get_by_text("already playing on another page")).to_be_visible(timeout=TURN_TIMEOUT)
     expect(intruder.get_by_role("button", name="End turn")).to_have_count(0)
+    assert store.team("Blue").holder == blue_holder and store.last_turn("Blue") == 1
     intruder.context.close()
 
     # the White Cell: a raid surge for every team's next turn, shown as news
@@ -112,14 +132,14 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
     assert store.game("Red").turn == stored + 1  # replays whole from the store
     red.context.close()
     red = browser.new_context().new_page()
-    join(red, served.url, "Red")
+    join(red, served.url, "Red", codes["Red"])
     # the dead page's lease still runs (unless the page took longer than the lease to open):
     # the team confirms and takes its game over
     held = red.get_by_text("already playing on another page")
     expect(held.or_(red.get_by_role("button", name="End turn"))).to_be_visible(timeout=TURN_TIMEOUT)
     if held.is_visible():
         red.get_by_role("button", name="Take over").click()
-    expect(red.get_by_text(f"Team Red, turn {stored + 1} of 4")).to_be_visible(timeout=TURN_TIMEOUT)
+    expect(red.get_by_text(f"Team Red, turn {stored + 1} of 4.")).to_be_visible(timeout=TURN_TIMEOUT)
     end_turn(red, stored + 1)
     assert store.last_turn("Red") == stored + 1
 

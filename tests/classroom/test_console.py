@@ -6,7 +6,7 @@ import pytest
 
 from wargame.classroom import load_stored_session
 from wargame.classroom.console import Console, ConsoleRefused, demo_session, inject, table_html, team_table, white_cell_event
-from wargame.classroom.session import TeamGame
+from wargame.classroom.session import TeamGame, shown_code
 from wargame.classroom.store import Store, StoreError
 from wargame.scenario import load_scenario
 
@@ -34,8 +34,10 @@ def test_the_team_table_reads_each_stored_game(played):
     assert row["defender_cost_usd"] == pytest.approx(defended)
     assert row["full_exchange_ratio"] == pytest.approx(defended / game.history["raid_cost_usd"].sum())
     assert table.loc["Late", "turns_played"] == 0
+    assert table.loc["Late", "code"] == played.team("Late").code and table["code"].nunique() == 3
     shown = table_html(table, 4)
     assert "2 of 4" in shown and "0 of 4" in shown and "nan" not in shown
+    assert shown_code(played.team("Team 1").code) in shown  # for a team that lost its code
 
 
 def test_team_names_are_escaped_in_the_table(tmp_path, store_url):

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..scenario import load_scenario
 from ..ui.dashboard import Dashboard
-from .session import HEARTBEAT_S, LEASE_S, TeamGame, TeamHeld, TeamNameError
+from .session import HEARTBEAT_S, LEASE_S, TeamCodeNeeded, TeamGame, TeamHeld, TeamNameError, shown_code
 from .store import Store, StoreError
 
 FOLDER_VARIABLE = "WARGAME_CLASS_FOLDER"
@@ -52,10 +53,12 @@ def news_html(team_game: TeamGame) -> str:
 
 
 class ClassDashboard(Dashboard):
-    """The dashboard on a stored team game: no save, load or undo; news above the orders."""
+    """The dashboard on a stored team game: no save, load or undo; the team's line (name, turn,
+    code) on top and news above the orders."""
 
     def __init__(self, team_game: TeamGame, **kwargs):
         self.news = widgets.HTML()
+        self.team_line = widgets.HTML()
         super().__init__(team_game, forecast_runs=CLASS_FORECAST_RUNS, **kwargs)
         self.add_class("wargame-class-dashboard")
 
@@ -67,11 +70,12 @@ class ClassDashboard(Dashboard):
             for child in self.children
             if child is not self.files.widget and not (isinstance(child, widgets.HTML) and "Save and load" in child.value)
         ]
-        self.children = [kept[0], self.news, *kept[1:]]
+        self.children = [self.team_line, kept[0], self.news, *kept[1:]]
 
     def _show_game(self, orders) -> None:
         super()._show_game(orders)
         self.undo_button.disabled = True
+        self.team_line.value = team_banner(self.game)
         self.show_news()
 
     def show_news(self) -> None:
@@ -110,28 +114,41 @@ class ClassApp(widgets.VBox):
         self.team_game: TeamGame | None = None
         self.dashboard: ClassDashboard | None = None
         self.name_box = widgets.Text(placeholder="your team's name", description="Team:")
+        # A team that exists already continues only with its code (``session``): a new team leaves it empty.
+        self.code_box = widgets.Text(
+            placeholder="to continue a game", description="Team code:", layout=widgets.Layout(width="250px"),
+            style={"description_width": "initial"},
+        )
         self.join_button = widgets.Button(description="Join", button_style="primary", icon="sign-in")
         self.take_over_button = widgets.Button(description="Take over", icon="exchange", layout=widgets.Layout(display="none"))
         self.message = widgets.HTML()
-        self.join_button.on_click(lambda _b: self.join(self.name_box.value))
-        self.take_over_button.on_click(lambda _b: self.join(self.name_box.value, take_over=True))
-        self.name_box.on_submit(lambda _box: self.join(self.name_box.value))
+        self.join_button.on_click(lambda _b: self.join(self.name_box.value, self.code_box.value))
+        self.take_over_button.on_click(lambda _b: self.join(self.name_box.value, self.code_box.value, take_over=True))
+        self.name_box.on_submit(lambda _box: self.join(self.name_box.value, self.code_box.value))
+        self.code_box.on_submit(lambda _box: self.join(self.name_box.value, self.code_box.value))
         info = store.session()
         how = (
-            "Type your team's name and press Join. Every turn you play is saved for the class; "
-            "if this page closes, open the link again and join with the same name to continue."
+            "Type your team's name and press Join: your team gets a code, shown above your game. Every turn "
+            "you play is saved for the class; if this page closes, open the link again and join with the same "
+            "name and that code to continue."
         )
         if team is not None:  # under a hub the team comes with the student's sign-in
             self.name_box.value = team
             self.name_box.disabled = True
+            self.code_box.layout.display = "none"
             how = (
                 f"You are signed in to the hub: your team is {team}. Press Join. Every turn you play is saved "
                 "for the class; if this page closes, open it again and press Join to continue."
             )
-        intro = f"<h3 style='margin:4px 0'>Class session: {html.escape(info.scenario)}</h3><p>{html.escape(how)}</p>"
+        title = load_scenario(info.scenario).title  # the title students read, not the file's name
+        intro = f"<h3 style='margin:4px 0'>Class session: {html.escape(title)}</h3><p>{html.escape(how)}</p>"
         notice_html = f"<p><i>{html.escape(notice)}</i></p>" if notice else ""
         self.join_box = widgets.VBox(
-            [widgets.HTML(intro + notice_html), widgets.HBox([self.name_box, self.join_button, self.take_over_button]), self.message]
+            [
+                widgets.HTML(intro + notice_html),
+                widgets.HBox([self.name_box, self.code_box, self.join_button, self.take_over_button], layout=widgets.Layout(flex_flow="row wrap")),
+                self.message,
+            ]
         )
         # The browser's timer renews the lease: when the page closes, the ticks stop (the kernel
         # may run on: Voilà cannot always shut it down, voila-dashboards/voila#1458). It is on the
@@ -143,25 +160,22 @@ class ClassApp(widgets.VBox):
         )
         self.children = [self.join_box, self.ticker]
 
-    def join(self, name: str, take_over: bool = False) -> bool:
-        """Join (or take over) the team; on success the dashboard replaces the join box."""
+    def join(self, name: str, code: str | None = None, take_over: bool = False) -> bool:
+        """Join (or take over) the team, with its code if it exists; on success the dashboard
+        replaces the join box."""
         try:
-            team_game = TeamGame.join(self.store, name, holder=self.holder, take_over=take_over, lease_s=self.lease_s)
+            team_game = TeamGame.join(self.store, name, code=code, holder=self.holder, take_over=take_over, lease_s=self.lease_s)
         except TeamHeld as held:
             self.message.value = _message(str(held), error=True)
             self.take_over_button.layout.display = None
             return False
-        except (TeamNameError, StoreError) as error:
+        except (TeamNameError, TeamCodeNeeded, StoreError) as error:
             self.message.value = _message(str(error), error=True)
             return False
         self.team_game = team_game
         self.dashboard = ClassDashboard(team_game)
-        banner = widgets.HTML(
-            f"<p class='wargame-team' style='margin:4px 0'>Team <b>{html.escape(team_game.team)}</b>, "
-            f"turn {team_game.turn} of {team_game.scenario.turns}.</p>"
-        )
         self.ticker.observe(lambda _change: self.beat(), names="value")
-        self.children = [banner, self.dashboard, self.ticker]
+        self.children = [self.dashboard, self.ticker]
         self.ticker.playing = True  # its view is on the page already: the timer starts now
         return True
 
@@ -178,6 +192,27 @@ class ClassApp(widgets.VBox):
             self.dashboard.stop("Another page has taken over this team's game: continue there.")
         elif news:
             self.dashboard.show_news()
+
+
+def team_banner(team_game: TeamGame) -> str:
+    """The line above a team's game: its name, the turn, and its code (to continue elsewhere)."""
+    code = (
+        f" Your team's code is <b class='wargame-team-code'>{shown_code(team_game.code)}</b>: keep it, "
+        "you need it to continue this game if the page closes."
+        if team_game.code
+        else ""
+    )
+    return (
+        f"<p class='wargame-team' style='margin:4px 0'>Team <b>{html.escape(team_game.team)}</b>, "
+        f"{turn_reached(team_game)}.{code}</p>"
+    )
+
+
+def turn_reached(team_game: TeamGame) -> str:
+    turns = team_game.scenario.turns
+    if team_game.is_over:
+        return f"all {turns} turns played"
+    return f"turn {team_game.turn} of {turns}"
 
 
 def demo_store() -> Store:

@@ -3,7 +3,8 @@
 ``Console(folder, token)`` opens the session only with the instructor token that ``serve``
 printed. It shows:
 
-- a table of teams, refreshed as turns arrive (``team_table``): turn reached, money,
+- a table of teams, refreshed as turns arrive (``team_table``): the team's code (to read
+  out to a team that lost it: a page continues a team's game only with it), turn reached, money,
   infrastructure kept, the full cost account (what the raids cost the defence, interceptors
   fired plus damage, against what they cost the adversary), pars met and rank, all read from
   each team's stored game (``debrief.compare`` and the history, never recomputed here);
@@ -27,6 +28,7 @@ from ..game import Game, injected_event
 from ..orders import money
 from ..scenario import load_scenario
 from .debrief import compare
+from .session import shown_code
 from .store import Store, StoreError, load_stored_session, stored_games  # noqa: F401  (the debrief's, from here too)
 
 REFRESH_S = 3.0
@@ -66,9 +68,12 @@ def team_table(store: Store) -> pd.DataFrame:
         rows = ranked.drop(columns=[c for c in account.columns if c in ranked.columns]).join(account)
         rows["turns_played"] = [len(game.reports) for _, game in games]
         rows = rows[columns]
-    waiting = [team.name for team in store.teams() if team.name not in rows.index]
-    for name in waiting:
-        rows.loc[name, "turns_played"] = 0
+    teams = store.teams()
+    for team in teams:
+        if team.name not in rows.index:  # joined, not played yet
+            rows.loc[team.name, "turns_played"] = 0
+    # what a team types to continue on another page, for a team that has lost it (none under a hub)
+    rows["code"] = pd.Series({team.name: team.code for team in teams}, dtype=object)
     rows.index.name = "team"
     return rows
 
@@ -87,14 +92,15 @@ def table_html(table: pd.DataFrame, turns: int) -> str:
             return f"{float(value):.1f} : 1"
         return f"{int(value)}" if float(value).is_integer() else f"{float(value):.1f}"
 
-    head = ["Team", "Turn reached", "Money", "Infrastructure kept", "Raids cost the defence", "Full exchange ratio", "Pars met", "Rank"]
+    head = ["Team", "Team code", "Turn reached", "Money", "Infrastructure kept", "Raids cost the defence", "Full exchange ratio", "Pars met", "Rank"]
     body = []
     for team, row in table.iterrows():
         played = int(row["turns_played"] or 0)
         pars = "–" if pd.isna(row.get("pars_set")) else f"{cell(row['pars_met'], 'n')} of {cell(row['pars_set'], 'n')}"
         body.append(
             "<tr>"
-            f"<td>{html.escape(str(team))}</td><td>{played} of {turns}</td>"
+            f"<td>{html.escape(str(team))}</td><td>{shown_code(row['code']) if isinstance(row.get('code'), str) else '–'}</td>"
+            f"<td>{played} of {turns}</td>"
             f"<td>{cell(row['money_end_usd'], 'money')}</td><td>{cell(row['infrastructure_preserved_pct'], 'pct')}</td>"
             f"<td>{cell(row['defender_cost_usd'], 'money')}</td><td>{cell(row['full_exchange_ratio'], 'ratio')}</td>"
             f"<td>{pars}</td><td>{cell(row['rank'], 'n')}</td>"

@@ -49,6 +49,9 @@ class RemoteStore:
 
     folder = None  # no session folder here: class sessions play shipped scenarios
 
+    # The class service lets a student reach only the team of their sign-in: no team codes.
+    checks_team_codes = False
+
     def __init__(self, url: str, token: str, timeout: float = TIMEOUT_S):
         self.url = url.rstrip("/") + "/"
         self.token = token
@@ -125,7 +128,8 @@ class RemoteStore:
         except LookupError:
             return None
 
-    def add_team(self, name: str) -> TeamRow:
+    def add_team(self, name: str, code: str | None = None) -> TeamRow:
+        """Add the team (``code`` is unused: the student's sign-in names the team)."""
         return TeamRow(**self.call("PUT", self._team(name), {}))
 
     def claim(self, name: str, holder: str, lease_s: float, take_over: bool = False, clock: Callable[[], float] = time.time) -> TeamRow:

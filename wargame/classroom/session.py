@@ -7,6 +7,12 @@
   session's scenario with its own seed (the session's seed plus the team's number minus one);
   a known team continues from its last stored turn, replayed from the stored save, so its
   random stream is the same as if nothing had happened.
+- A team's code keeps its game its own: a new team gets one (``new_team_code``, six digits,
+  shown on its page and in the instructor's console), and a page joins a team that exists
+  already only with that code (to continue after a reload, on another computer, or to take
+  over). Without it, a student could read (or play) another team's game by typing its name.
+  Under a hub the student's sign-in names the team and the class service allows nothing else,
+  so there are no codes (the store says so: ``checks_team_codes``).
 - One page holds a team's game at a time: a lease in the store that the page renews
   (``heartbeat``, called at each tick of a timer in the page's browser, so a closed page stops
   renewing even when its kernel runs on). A second page gets ``TeamHeld`` with a message saying what to do; it takes
@@ -22,6 +28,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import uuid
 from dataclasses import dataclass
@@ -37,6 +44,7 @@ TEAM_NAME_MOST = 30
 LEASE_S = 90.0
 HEARTBEAT_S = 5.0
 _ALLOWED = re.compile(r"^[\w .'\-]+$")
+TEAM_CODE_DIGITS = 6
 
 
 class TeamNameError(ValueError):
@@ -45,6 +53,27 @@ class TeamNameError(ValueError):
 
 class TeamHeld(RuntimeError):
     """The team's game is held by another live page."""
+
+
+class TeamCodeNeeded(PermissionError):
+    """The team exists already, and the page did not give its code."""
+
+
+def new_team_code() -> str:
+    """A fresh team code: six digits (not from the game's generator: it is no part of the game)."""
+    return f"{secrets.randbelow(10**TEAM_CODE_DIGITS):0{TEAM_CODE_DIGITS}d}"
+
+
+def shown_code(code: str) -> str:
+    """A team code as students read it: two groups of three digits."""
+    return f"{code[:3]} {code[3:]}"
+
+
+def codes_match(typed, code: str) -> bool:
+    """Whether what a student typed is the team's code (spaces and dashes ignored)."""
+    if not isinstance(typed, str):
+        return False
+    return secrets.compare_digest(re.sub(r"[\s\-]", "", typed), code)
 
 
 def checked_team_name(name) -> str:
@@ -60,6 +89,35 @@ def checked_team_name(name) -> str:
         bad = " ".join(sorted({c for c in name if not _ALLOWED.match(c)}))
         raise TeamNameError(f"A team name may hold letters, digits, spaces and - _ . ' only; remove {bad}")
     return name
+
+
+def _team_for_page(store: Store, name: str, code: str | None):
+    """The team called ``name``: a new one (with a fresh code), or one that exists if ``code``
+    is its code; ``TeamCodeNeeded`` otherwise. A team from before codes gets one now."""
+    checks = store.checks_team_codes
+    fresh = new_team_code() if checks else None
+    team = store.team(name)
+    if team is None:
+        team = store.add_team(name, code=fresh)
+        if team.code == fresh:  # this page added it (not another page at the same moment)
+            return team
+    if not checks:
+        return team
+    if team.code is None:
+        store.set_team_code(name, fresh)
+        return store.team(name)
+    if not (code or "").strip():
+        raise TeamCodeNeeded(
+            f"A team called {name} has joined this session already. To continue its game here, type "
+            "the team's code (it is on the team's page, and your instructor can read it out); "
+            "if you are a new team, choose another name."
+        )
+    if not codes_match(code, team.code):
+        raise TeamCodeNeeded(
+            f"That is not the code of the team {name}. Check it on the team's page or ask your instructor; "
+            "if you are a new team, choose another name."
+        )
+    return team
 
 
 def team_seed(session_seed: int, number: int) -> int:
@@ -82,9 +140,10 @@ class TeamGame:
     every other attribute is the game's.
     """
 
-    def __init__(self, store: Store, team: str, game: Game, holder: str, lease_s: float):
+    def __init__(self, store: Store, team: str, game: Game, holder: str, lease_s: float, code: str | None = None):
         self.store = store
         self.team = team
+        self.code = code  # the team's code, to show its players (none under a hub)
         self.game = game
         self.holder = holder
         self.lease_s = lease_s
@@ -96,15 +155,17 @@ class TeamGame:
 
     @classmethod
     def join(
-        cls, store: Store, name: str, holder: str | None = None, take_over: bool = False, lease_s: float = LEASE_S
+        cls, store: Store, name: str, code: str | None = None, holder: str | None = None, take_over: bool = False,
+        lease_s: float = LEASE_S,
     ) -> "TeamGame":
-        """The team's game for this page; ``TeamNameError``, ``TeamHeld`` or ``StoreError`` say why not."""
+        """The team's game for this page (``code``: the team's code, for a team that exists);
+        ``TeamNameError``, ``TeamCodeNeeded``, ``TeamHeld`` or ``StoreError`` say why not."""
         name = checked_team_name(name)
         info = store.session()
         if info.status != "open":
             raise StoreError("This class session is closed: the instructor has ended it. Thank you for playing!")
         holder = holder or uuid.uuid4().hex
-        team = store.team(name) or store.add_team(name)
+        team = _team_for_page(store, name, code)
         claimed = store.claim(name, holder, lease_s, take_over=take_over)
         if claimed.holder != holder:
             raise TeamHeld(
@@ -113,7 +174,7 @@ class TeamGame:
                 f"choose Take over (the other page stops)."
             )
         game = store.game(name) or Game(info.scenario, seed=team_seed(info.seed, team.number), mode=info.mode)
-        team_game = cls(store, name, game, holder, lease_s)
+        team_game = cls(store, name, game, holder, lease_s, code=team.code)
         team_game.take_news()
         return team_game
 

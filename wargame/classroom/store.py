@@ -80,7 +80,7 @@ DATABASE_NAME = "session.sqlite"
 # In a folder whose session lives on a server: where (the URL without its password, the schema).
 POINTER_NAME = "session_store.json"
 POINTER_MOST_BYTES = 64_000
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("open", "closed")
 BUSY_TIMEOUT_S = 15.0
 RETRIES = 8
@@ -121,6 +121,9 @@ teams_table = Table(
     Column("holder", String),  # the page that holds the team's game now
     Column("lease_until", Float),  # seconds since the epoch; the holder renews it
     Column("joined_at", String, nullable=False),
+    # What a team types to continue its game on another page (``session.new_team_code``);
+    # none under a hub, where the student's sign-in names the team.
+    Column("code", String),
 )
 
 turns_table = Table(
@@ -140,9 +143,19 @@ events_table = Table(
     Column("injected_at", String, nullable=False),
 )
 
+
+
+def _add_team_codes(connection: Connection) -> None:
+    """Version 1 to 2: teams get a code; a team from before has none until it next joins."""
+    # Plain SQL, which the schema_translate_map does not reach: name the session's schema here.
+    schema = (connection.engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+    table = "teams" if schema is None else f"{connection.dialect.identifier_preparer.quote_schema(schema)}.teams"
+    connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN code VARCHAR")
+
+
 # The step that brings a session of version v to v + 1, run in one transaction when a newer
-# kit opens an older session. Version 1 is the first: there is no step yet.
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+# kit opens an older session.
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_team_codes}
 
 
 class StoreError(RuntimeError):
@@ -309,10 +322,17 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class TeamRow:
+    """A team as stored: its name, number (join order), the page holding its game, and its code."""
+
     name: str
     number: int
     holder: str | None
     lease_until: float | None
+    code: str | None = None
+
+
+def _team_row(row) -> TeamRow:
+    return TeamRow(row.name, row.number, row.holder, row.lease_until, row.code)
 
 
 @dataclass(frozen=True)
@@ -325,6 +345,8 @@ class InjectedEvent:
 class Store:
     """One session's database: open it with ``Store.create`` or ``Store.open`` (a folder, and
     for a server database ``url=``)."""
+
+    checks_team_codes = True  # a page joins a team that exists only with its code (``session``)
 
     def __init__(self, engine: Engine, folder: Path, where: str | None = None, schema: str | None = None):
         self.engine = engine
@@ -540,15 +562,16 @@ class Store:
     def teams(self) -> list[TeamRow]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(teams_table).order_by(teams_table.c.number)).all()
-        return [TeamRow(r.name, r.number, r.holder, r.lease_until) for r in rows]
+        return [_team_row(r) for r in rows]
 
     def team(self, name: str) -> TeamRow | None:
         with self.engine.connect() as connection:
             r = connection.execute(select(teams_table).where(teams_table.c.name == name)).one_or_none()
-        return None if r is None else TeamRow(r.name, r.number, r.holder, r.lease_until)
+        return None if r is None else _team_row(r)
 
-    def add_team(self, name: str) -> TeamRow:
-        """Add a team (numbered in join order); the team as stored if it exists already.
+    def add_team(self, name: str, code: str | None = None) -> TeamRow:
+        """Add a team (numbered in join order) with its ``code``; the team as stored if it
+        exists already (compare its code with ``code`` to know which).
 
         The session's row is locked while the next number is chosen, so two teams joining at
         the same moment on PostgreSQL take numbers one after the other (SQLite has one writer
@@ -561,7 +584,7 @@ class Store:
                 existing = connection.execute(select(teams_table).where(teams_table.c.name == name)).one_or_none()
                 if existing is None:
                     number = connection.execute(select(func.coalesce(func.max(teams_table.c.number), 0))).scalar_one() + 1
-                    connection.execute(insert(teams_table).values(name=name, number=number, joined_at=now_text()))
+                    connection.execute(insert(teams_table).values(name=name, number=number, joined_at=now_text(), code=code))
 
         try:
             self._retried(write)
@@ -598,7 +621,16 @@ class Store:
         row = self._retried(write)
         if row is None:
             raise StoreError(f"There is no team called {name!r} in this session.")
-        return TeamRow(row.name, row.number, row.holder, row.lease_until)
+        return _team_row(row)
+
+    def set_team_code(self, name: str, code: str) -> None:
+        """Give a team that has no code (it joined before teams had codes) ``code``."""
+
+        def write():
+            with self.engine.begin() as connection:
+                connection.execute(update(teams_table).where(teams_table.c.name == name, teams_table.c.code.is_(None)).values(code=code))
+
+        self._retried(write)
 
     def release(self, name: str, holder: str) -> None:
         """The page ``holder`` lets go of the team's game (only if it still holds it)."""
