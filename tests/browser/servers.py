@@ -231,8 +231,9 @@ def stop(server: Server, check: bool = True) -> None:
         raise AssertionError("; ".join(problems) + f"\n{server.name} log:\n{server.log_tail()}")
 
 
-def jupyterlab(root: Path, home: Path, log_path: Path) -> Server:
-    env = jupyter_env(home)
+def jupyterlab(root: Path, home: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """JupyterLab on ``root`` (``extra_env``: more variables for it and its kernels)."""
+    env = {**jupyter_env(home), **(extra_env or {})}
     write_lab_settings(env)
     command = [
         sys.executable, "-m", "jupyterlab",

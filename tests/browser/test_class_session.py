@@ -1,6 +1,7 @@
-"""A class rehearsal end to end: serve a session, three teams join and play in headless
-Chromium, a White Cell event reaches all three, a kernel is killed during End turn and its
-team continues, the session is closed and the debrief loads it from the store."""
+"""A class rehearsal end to end, as the README runs it: serve a session, three teams join and
+play in headless Chromium, the instructor's console (13_live_console in JupyterLab) shows them
+and injects a White Cell event that reaches all three, a kernel is killed during End turn and
+its team continues, the console closes the session and the debrief loads it from the store."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from playwright.sync_api import expect
 
 from wargame.classroom import compare, load_stored_session
 from wargame.classroom import serve as serving
+from wargame.classroom.app import FOLDER_VARIABLE
 from wargame.classroom.console import demo_session, inject, white_cell_event
 from wargame.classroom.store import DATABASE_NAME, POINTER_NAME, Store
 from wargame.scenario import load_scenario
 
 from . import servers
+from .driver import LAPTOP, assert_no_cell_errors, screenshot
+from .layout import overflows
 
 JOIN_TIMEOUT = 120_000  # ms: three preheated kernels on two shared cores
 TURN_TIMEOUT = 60_000
@@ -43,6 +47,40 @@ def served(chromium, tmp_path, artifacts, request):
         assert session.process.poll() is not None
         time.sleep(0.5)
         assert not [pid for pid in kernels if servers._alive(pid)], "kernels left running after the session stopped"
+
+
+@pytest.fixture
+def console_lab(served, notebooks, tmp_path, artifacts):
+    """JupyterLab for the instructor, its kernels told the session's folder and token as the
+    console notebook reads them (environment variables set before JupyterLab starts)."""
+    session = {FOLDER_VARIABLE: str(served.folder), "WARGAME_INSTRUCTOR_TOKEN": served.token}
+    log = artifacts / "class-console-jupyterlab-server.log"
+    server = servers.jupyterlab(notebooks, tmp_path / "lab-home", log, extra_env=session)
+    try:
+        yield server
+    finally:
+        servers.stop(server)
+
+
+def open_console(browser, lab_url: str):
+    """The instructor's page: 13_live_console opened in JupyterLab at a laptop's size, every
+    cell run; returns the page and the console's output area."""
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    page.goto(f"{lab_url}/lab/tree/instructors/13_live_console.ipynb?reset", timeout=JOIN_TIMEOUT)
+    idle = re.compile(r"\S \| Idle")
+    expect(page.locator("#jp-main-statusbar")).to_contain_text(idle, timeout=JOIN_TIMEOUT)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    console = page.locator(".jp-OutputArea-output").filter(has=page.locator(".wargame-console-teams")).first
+    expect(console).to_be_visible(timeout=JOIN_TIMEOUT)
+    return page, console
+
+
+def expect_row(console, team: str, *cells: str) -> None:
+    """The console's row for ``team`` shows these cells (at its next refresh, if not yet)."""
+    row = console.locator(".wargame-console-teams tr").filter(has=console.page.get_by_role("cell", name=team, exact=True))
+    for cell in cells:
+        expect(row.get_by_role("cell", name=cell, exact=True)).to_be_visible(timeout=TURN_TIMEOUT)
 
 
 def join(page, url: str, name: str, code: str = "") -> None:
@@ -72,7 +110,7 @@ def end_turn(page, number: int) -> None:
 # On PostgreSQL the kernels find the session through the folder's session_store.json: the same
 # rehearsal, in the slow suite (it takes as long again).
 @pytest.mark.parametrize("store_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True)
-def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
+def test_a_class_rehearsal_from_serve_to_debrief(served, console_lab, browser, store_url):
     pages = {}
     for name in TEAMS:
         page = browser.new_context().new_page()
@@ -111,8 +149,25 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
     assert store.team("Blue").holder == blue_holder and store.last_turn("Blue") == 1
     intruder.context.close()
 
-    # the White Cell: a raid surge for every team's next turn, shown as news
-    inject(store, white_cell_event("raid_surge", load_scenario("tutorial"), "attack_drone", 2.0, NEWS))
+    # the instructor's console, in JupyterLab at a laptop's size: every team, its code and turn
+    instructor, console = open_console(browser, console_lab.url)
+    for team, code in codes.items():
+        expect_row(console, team, code, "1 of 4")
+    assert_no_cell_errors(instructor)
+    assert not overflows(console), overflows(console)
+    screenshot(instructor, "class-console-jupyterlab", console)
+
+    # the White Cell, from the console: a raid surge for every team's next turn, shown as news
+    drone = load_scenario("tutorial").adversary.threats["attack_drone"].name
+    console.get_by_label("Event:", exact=True).select_option(label="A raid surge")
+    console.get_by_label("Of:", exact=True).select_option(label=drone)
+    multiplier = console.get_by_label("Multiplier:", exact=True)
+    multiplier.fill("2")
+    multiplier.press("Tab")  # a number box sends its value when it loses focus
+    console.get_by_label("News:", exact=True).fill(NEWS)
+    console.get_by_role("button", name="Inject for every team's next turn").click()
+    expect(console.get_by_text("Event 1 stored")).to_be_visible(timeout=TURN_TIMEOUT)
+    assert [(e.event["type"], e.event["threat"], e.event["multiplier"]) for e in store.events()] == [("raid_surge", "attack_drone", 2.0)]
     for page in pages.values():
         expect(page.get_by_text(NEWS)).to_be_visible(timeout=TURN_TIMEOUT)  # the page's next tick
         end_turn(page, 2)
@@ -143,8 +198,14 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, browser, store_url):
     end_turn(red, stored + 1)
     assert store.last_turn("Red") == stored + 1
 
-    # close: no more turns; the debrief loads the session from the store
-    store.close()
+    # the console follows: Red's turn shows up at its next refresh
+    expect_row(console, "Red", f"{stored + 1} of 4")
+
+    # close, from the console: no more turns; the debrief loads the session from the store
+    console.get_by_role("button", name="Close the session").click()
+    expect(console.get_by_text("The session is closed: no more turns are stored")).to_be_visible(timeout=TURN_TIMEOUT)
+    assert not store.is_open()
+    assert_no_cell_errors(instructor)
     blue = pages["Blue"]
     blue.get_by_role("button", name="End turn").click()
     expect(blue.get_by_text("The session is closed")).to_be_visible(timeout=TURN_TIMEOUT)

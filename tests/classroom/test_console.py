@@ -40,6 +40,19 @@ def test_the_team_table_reads_each_stored_game(played):
     assert shown_code(played.team("Team 1").code) in shown  # for a team that lost its code
 
 
+def test_each_row_holds_its_own_teams_figures_whatever_the_rank(tmp_path, store_url):
+    """Teams that played different numbers of turns, ranked in another order than they joined."""
+    store = Store.create(tmp_path, "tutorial", seed=1, url=store_url)
+    for name, turns in (("Ahead", 3), ("Behind", 1), ("Middle", 2)):
+        team = TeamGame.join(store, name)
+        for _ in range(turns):
+            team.play_turn()
+    table = team_table(store)
+    assert table["turns_played"].to_dict() == {"Ahead": 3, "Behind": 1, "Middle": 2}
+    for name in table.index:
+        assert table.loc[name, "money_end_usd"] == store.game(name).history["money_end_usd"].iloc[-1]
+
+
 def test_team_names_are_escaped_in_the_table(tmp_path, store_url):
     store = Store.create(tmp_path, "tutorial", seed=1, url=store_url)
     store.add_team("<script>x</script>")  # the store takes what it is given; the table escapes

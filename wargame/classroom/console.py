@@ -66,7 +66,7 @@ def team_table(store: Store) -> pd.DataFrame:
         ranked = compare(games)
         account = pd.DataFrame({team: _full_account(game) for team, game in games}).T
         rows = ranked.drop(columns=[c for c in account.columns if c in ranked.columns]).join(account)
-        rows["turns_played"] = [len(game.reports) for _, game in games]
+        rows["turns_played"] = pd.Series({team: len(game.reports) for team, game in games})  # by name: compare sorts by rank
         rows = rows[columns]
     teams = store.teams()
     for team in teams:
@@ -171,13 +171,18 @@ class Console(widgets.VBox):
         self.what = widgets.Dropdown(description="Of:")
         self.amount = widgets.FloatText(description="Amount:", value=0.0)
         self.text = widgets.Text(description="News:", placeholder="what students read (optional)")
-        self.inject_button = widgets.Button(description="Inject for every team's next turn", button_style="warning", icon="bolt")
+        self.inject_button = widgets.Button(
+            description="Inject for every team's next turn", button_style="warning", icon="bolt",
+            layout=widgets.Layout(width="auto"),  # the default width cuts this label off
+        )
         self.white_cell_message = widgets.HTML()
         self.kind.observe(lambda _c: self._kind_changed(), names="value")
         self.inject_button.on_click(lambda _b: self.inject())
         self._kind_changed()
         # closing
-        self.close_button = widgets.Button(description="Close the session", button_style="danger", icon="stop")
+        self.close_button = widgets.Button(
+            description="Close the session", button_style="danger", icon="stop", layout=widgets.Layout(width="auto")
+        )
         self.close_message = widgets.HTML()
         self.close_button.on_click(lambda _b: self.close_session())
         # Refreshes at each tick of a timer in the browser (a Play widget: ▶ starts it, ⏸ pauses).
@@ -193,7 +198,7 @@ class Console(widgets.VBox):
             self.teams,
             widgets.HBox([self.refresh_button, widgets.Label("Live refresh:"), self.ticker]),
             widgets.HTML("<h4>White Cell: an event in every team's next turn</h4>"),
-            self.kind, self.what, self.amount, self.text, self.inject_button, self.white_cell_message,
+            self.kind, self.what, self.amount, self.text, widgets.HBox([self.inject_button]), self.white_cell_message,
             widgets.HTML("<h4>End of class</h4>"),
             widgets.HBox([self.close_button]), self.close_message,
         ]
