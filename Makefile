@@ -9,7 +9,8 @@
 # .venv), `make install` (the install step alone) and `make clean`.
 #
 # Overridable: PYTHON (the interpreter that makes the venv), NOTEBOOK, LAB_ARGS (extra
-# arguments for `jupyter lab`) and PYTEST_ARGS (extra arguments for pytest), e.g.
+# arguments for `jupyter lab`), PYTEST_ARGS (extra arguments for pytest) and TEST_WORKERS
+# (processes for `make test`, 2; 0 runs in one), e.g.
 #   make lab LAB_ARGS='--no-browser --port 8899'
 #   make test PYTEST_ARGS='-x -k scenario'
 
@@ -17,6 +18,9 @@ PYTHON ?= python3
 NOTEBOOK ?= notebooks/00_start_here.ipynb
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+# Processes `make test` runs the tests in (pytest-xdist); each test file or notebook stays whole
+# in one, in order (nbval plays a notebook's cells in turn; the browser tests' servers are per file).
+TEST_WORKERS ?= 2
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,7 +32,7 @@ STAMP := $(VENV)/.installed
 # notebooks/ only, Python tests from tests/ only. $(wildcard) drops notebooks/ while it
 # does not exist, so pytest does not stop on a missing path.
 TEST_PATHS := tests $(wildcard notebooks)
-PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider \
+PYTEST_OPTS := -m "not slow" --nbval-lax --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile \
 	--ignore-glob='$(CURDIR)/tests/*.ipynb' \
 	--ignore-glob='$(CURDIR)/notebooks/*.py'
 

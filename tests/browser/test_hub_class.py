@@ -133,7 +133,7 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
     # the instructor's console, through the service
     live = Console(store=RemoteStore(hub.service_url, tokens[INSTRUCTOR]))
     for user in STUDENTS:
-        assert f"<td>{user}</td><td>1 of 4</td>" in live.teams.value
+        assert f"<td>{user}</td><td>–</td><td>1 of 4</td>" in live.teams.value  # no team codes: the sign-in names the team
     live.kind.value = "raid_surge"
     live.amount.value = 2.0
     live.text.value = NEWS
@@ -146,7 +146,7 @@ def test_a_class_through_jupyterhub(hub, browser, artifacts, class_database):
         assert game.seed == 7 + [row.name for row in live.store.teams()].index(user)
         assert [(event.turn, event.text) for event in game.injected_events] == [(2, NEWS)]
     live.refresh()
-    assert all(f"<td>{user}</td><td>2 of 4</td>" in live.teams.value for user in STUDENTS)
+    assert all(f"<td>{user}</td><td>–</td><td>2 of 4</td>" in live.teams.value for user in STUDENTS)
 
     # what a student costs: their server and its kernel, after two turns; the service and the
     # database while the three pages sit open (each renews its lease every few seconds)
