@@ -21,7 +21,7 @@ from wargame.classroom.store import DATABASE_NAME, POINTER_NAME, Store
 from wargame.scenario import load_scenario
 
 from . import servers
-from .driver import LAPTOP, assert_no_cell_errors, screenshot
+from .driver import LAPTOP, assert_no_cell_errors, cost_exchange_renderer, screenshot, wait_for_plot_data
 from .layout import overflows
 
 JOIN_TIMEOUT = 120_000  # ms: three preheated kernels on two shared cores
@@ -171,6 +171,7 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, console_lab, browser, s
     for page in pages.values():
         expect(page.get_by_text(NEWS)).to_be_visible(timeout=TURN_TIMEOUT)  # the page's next tick
         end_turn(page, 2)
+        wait_for_plot_data(page, cost_exchange_renderer(), [1, 2])  # the charts took the turns' patches
     for team in pages:
         game = store.game(team)
         assert [(event.turn, event.text) for event in game.injected_events] == [(2, NEWS)]
@@ -195,7 +196,9 @@ def test_a_class_rehearsal_from_serve_to_debrief(served, console_lab, browser, s
     if held.is_visible():
         red.get_by_role("button", name="Take over").click()
     expect(red.get_by_text(f"Team Red, turn {stored + 1} of 4.")).to_be_visible(timeout=TURN_TIMEOUT)
+    wait_for_plot_data(red, cost_exchange_renderer(), list(range(1, stored + 1)))  # its history, drawn at join
     end_turn(red, stored + 1)
+    wait_for_plot_data(red, cost_exchange_renderer(), list(range(1, stored + 2)))
     assert store.last_turn("Red") == stored + 1
 
     # the console follows: Red's turn shows up at its next refresh

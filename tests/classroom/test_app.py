@@ -45,3 +45,28 @@ def test_another_page_needs_the_code_and_is_told_what_to_do(store):
     other.name_box.value, other.code_box.value = "Blue", shown_code(store.team("Blue").code)
     other.join_button.click()
     assert other.dashboard is not None and store.team("Blue").holder == other.holder
+
+
+def test_a_joined_teams_charts_are_current_when_shown_then_take_patches(store, monkeypatch):
+    """jupyter_bokeh's views never report themselves, so the class app says when its charts
+    are on the page: before that every change rebuilds the figure a new view draws (a team that
+    resumes sees its own history), after it End turn sends patches and rebuilds nothing."""
+    from wargame.classroom.session import TeamGame
+    from wargame.ui.plots import ChartModel
+
+    resumed = TeamGame.join(store, "Blue", lease_s=0.0)
+    resumed.play_turn()
+    resumed.play_turn()
+    rebuilt = []
+    original = ChartModel.rebuild
+    monkeypatch.setattr(ChartModel, "rebuild", lambda self: (rebuilt.append(self), original(self))[1])
+    app = ClassApp(store)
+    assert app.join("Blue", resumed.code)
+    charts = app.dashboard.plots.charts.values()
+    assert {chart.model for chart in charts} <= set(rebuilt)  # built with the two turns, before any view
+    assert all(chart.model.shown for chart in charts)
+    assert all(chart.source.data["turn"] for chart in charts if "turn" in chart.source.data)
+    rebuilt.clear()
+    app.dashboard.end_turn_button.click()
+    assert app.team_game.turn == 4 and rebuilt == []
+    assert any(chart.model._stale for chart in charts)  # a page that connects later gets a fresh figure

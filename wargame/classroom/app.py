@@ -176,6 +176,9 @@ class ClassApp(widgets.VBox):
         self.dashboard = ClassDashboard(team_game)
         self.ticker.observe(lambda _change: self.beat(), names="value")
         self.children = [self.dashboard, self.ticker]
+        # The page shows the dashboard from here on (a reloaded page gets a new kernel, so a new
+        # dashboard): each End turn then sends the charts' patches, not their whole figures.
+        self.dashboard.charts_on_page()
         self.ticker.playing = True  # its view is on the page already: the timer starts now
         return True
 
@@ -238,8 +241,12 @@ def hub_app(environ=None) -> widgets.Widget:
 def student_app(folder: str | os.PathLike | None = None) -> widgets.Widget:
     """The app for the session in ``folder`` (default: ``$WARGAME_CLASS_FOLDER``), else the
     hub's class service when this kernel runs under a hub that has one, else a demo."""
+    from ..ui import load_bokehjs
     from .hub_client import under_hub
 
+    # The charts need BokehJS in the page, and a team's dashboard comes only after Join: send
+    # it with the app (Voila keeps it in the page it pre-renders), or no chart is ever drawn.
+    load_bokehjs()
     folder = folder or os.environ.get(FOLDER_VARIABLE)
     if not folder and under_hub():
         return hub_app()

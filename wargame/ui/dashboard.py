@@ -114,6 +114,12 @@ class Dashboard(widgets.VBox):
 
     # --- showing the game ----------------------------------------------------------------------
 
+    def charts_on_page(self) -> None:
+        """The dashboard is now shown on a page that keeps it (the class app, once a team has
+        joined): its charts take each turn's changes as patches instead of whole figures."""
+        for chart in (*self.plots.charts.values(), *self.fan.charts.values()):
+            chart.model.on_page = True
+
     def _show_game(self, orders) -> None:
         """Everything on screen from the game's state, with these orders in the controls."""
         game = self.game

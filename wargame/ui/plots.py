@@ -32,8 +32,9 @@ class ChartModel(BokehModel):
     """A bokeh figure as a widget whose render bundle is rebuilt only when a view needs it.
 
     The page reports how many views it shows (``_view_count``, which ipywidgets tracks when it
-    starts at 0). While none is shown, a change rebuilds and syncs the bundle at once, so that
-    the first view draws the current figure. While views are shown, a change reaches them as
+    starts at 0), or an app says the chart is on its page for good (``on_page``). While none is
+    shown, a change rebuilds and syncs the bundle at once, so that the first view draws the
+    current figure. While views are shown, a change reaches them as
     bokeh's patches and the bundle is only marked stale; it is rebuilt when another view
     appears on the page (the count rises) or when a page connects and asks for the widgets'
     state (``get_state``).
@@ -41,13 +42,17 @@ class ChartModel(BokehModel):
 
     def __init__(self, model, on_rebuild=None, **kwargs):
         self._stale = False
+        # Set by an app that knows its page shows the chart from now on: jupyter_bokeh's views
+        # never report themselves (``_view_count`` stays 0 in Voila and JupyterLab alike,
+        # measured), so without this every change re-sends the whole figure.
+        self.on_page = False
         self._on_rebuild = on_rebuild  # called before a rebuild, to put the figure as new views need it
         super().__init__(model, _view_count=0, **kwargs)
         self.observe(self._views_changed, names="_view_count")
 
     @property
     def shown(self) -> bool:
-        return bool(self._view_count)
+        return bool(self._view_count) or self.on_page
 
     def changed(self) -> None:
         """The figure's data changed: patches reached the views shown; the bundle follows."""
