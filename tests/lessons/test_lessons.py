@@ -31,7 +31,7 @@ def test_missiles_only_turn_teaches_cost_exchange_and_stockpile_with_its_numbers
     assert cost.headline == (
         "Nothing left to fire: your High-end interceptor missile ran out, and 46 threats got through and did "
         "$105.8M of damage. The raid cost you $345.8M (98.8 : 1 on the full account); the 68.6 : 1 on "
-        "interceptors alone looks cheap only because there was nothing left to fire."
+        "interceptors alone leaves out the damage done by the threats nothing was left to stop."
     )
     assert cost.severity == "critical"
     cited = {c.name: c.value for c in cost.metrics}

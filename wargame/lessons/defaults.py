@@ -64,7 +64,7 @@ VARIANTS: dict[str, dict[str, str]] = {
         "ran_dry": (
             "Nothing left to fire: your {dry_items} ran out, and {leaked} threats got through and did {damage} of damage. "
             "The raid cost you {defender_cost} ({full_ratio} on the full account); the {ratio} on interceptors alone "
-            "looks cheap only because there was nothing left to fire."
+            "leaves out the damage done by the threats nothing was left to stop."
         ),
     },
     "stockpile": {
