@@ -122,10 +122,10 @@ class ClassApp(widgets.VBox):
         self.join_button = widgets.Button(description="Join", button_style="primary", icon="sign-in")
         self.take_over_button = widgets.Button(description="Take over", icon="exchange", layout=widgets.Layout(display="none"))
         self.message = widgets.HTML()
-        self.join_button.on_click(lambda _b: self.join(self.name_box.value, self.code_box.value))
-        self.take_over_button.on_click(lambda _b: self.join(self.name_box.value, self.code_box.value, take_over=True))
-        self.name_box.on_submit(lambda _box: self.join(self.name_box.value, self.code_box.value))
-        self.code_box.on_submit(lambda _box: self.join(self.name_box.value, self.code_box.value))
+        self.join_button.on_click(lambda _b: self._join_as_typed())
+        self.take_over_button.on_click(lambda _b: self._join_as_typed(take_over=True))
+        self.name_box.on_submit(lambda _box: self._join_as_typed())
+        self.code_box.on_submit(lambda _box: self._join_as_typed())
         info = store.session()
         how = (
             "Type your team's name and press Join: your team gets a code, shown above your game. Every turn "
@@ -159,6 +159,9 @@ class ClassApp(widgets.VBox):
             layout=widgets.Layout(display="none"),
         )
         self.children = [self.join_box, self.ticker]
+
+    def _join_as_typed(self, take_over: bool = False) -> bool:
+        return self.join(self.name_box.value, self.code_box.value, take_over=take_over)
 
     def join(self, name: str, code: str | None = None, take_over: bool = False) -> bool:
         """Join (or take over) the team, with its code if it exists; on success the dashboard

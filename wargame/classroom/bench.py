@@ -46,15 +46,15 @@ class BenchResult:
     teams: int
     pool_ready_s: float
     playable_s: float
+    join_boxes_s: float  # opening the link until every page shows its join box
     latencies_s: list[float]  # turn 1: the clicks spread over a minute
+    burst_latencies_s: list[float]  # turn 2: every click at the same moment
     memory_mb: float
     kernels: int
     stored_turns: int
-    loading_cpu_s: "CpuSplit | None" = None  # opening the link until every join box shows
-    joining_cpu_s: "CpuSplit | None" = None  # the teams joining until every page is playable
-    turn_cpu_s: "CpuSplit | None" = None
-    burst_latencies_s: list[float] | None = None  # turn 2: every click at the same moment
-    join_boxes_s: float | None = None  # opening the link until every page shows its join box
+    loading_cpu_s: "CpuSplit"  # opening the link until every join box shows
+    joining_cpu_s: "CpuSplit"  # the teams joining until every page is playable
+    turn_cpu_s: "CpuSplit"  # the two turns
 
     @property
     def median_s(self) -> float:
@@ -68,22 +68,15 @@ class BenchResult:
         return [
             f"teams: {self.teams}",
             f"kernels pre-started, the app run in each, in: {self.pool_ready_s:.1f} s (before the link is opened)",
-            *([f"every page showing its join box after opening the link: {self.join_boxes_s:.1f} s"] if self.join_boxes_s else []),
+            f"every page showing its join box after opening the link: {self.join_boxes_s:.1f} s",
             f"every page playable after opening the link: {self.playable_s:.1f} s",
-            f"End turn, the teams clicking within a minute: median {self.median_s:.2f} s, 95th percentile {self.p95_s:.2f} s",
-            *(
-                [
-                    f"End turn, all teams at the same moment: median {statistics.median(self.burst_latencies_s):.2f} s, "
-                    f"95th percentile {percentile_95(self.burst_latencies_s):.2f} s"
-                ]
-                if self.burst_latencies_s
-                else []
-            ),
+            latency_line("End turn, the teams clicking within a minute", self.latencies_s),
+            latency_line("End turn, all teams at the same moment", self.burst_latencies_s),
             f"memory, server and {self.kernels} kernels: {self.memory_mb:,.0f} MB",
             f"turns stored: {self.stored_turns} of {2 * self.teams}",
-            *([f"CPU until every page showed its join box: {self.loading_cpu_s}"] if self.loading_cpu_s else []),
-            *([f"CPU from Join until every page was playable: {self.joining_cpu_s}"] if self.joining_cpu_s else []),
-            *([f"CPU while the two turns were played: {self.turn_cpu_s}"] if self.turn_cpu_s else []),
+            f"CPU until every page showed its join box: {self.loading_cpu_s}",
+            f"CPU from Join until every page was playable: {self.joining_cpu_s}",
+            f"CPU while the two turns were played: {self.turn_cpu_s}",
         ]
 
 
@@ -97,6 +90,10 @@ class CpuSplit:
 
     def __str__(self) -> str:
         return f"browsers {self.browsers:.0f} s, Voilà's server {self.server:.0f} s, kernels {self.kernels:.0f} s"
+
+    def __sub__(self, before: "CpuSplit") -> "CpuSplit":
+        """What each side used since ``before``."""
+        return CpuSplit(self.browsers - before.browsers, self.server - before.server, self.kernels - before.kernels)
 
 
 class CpuClock:
@@ -113,14 +110,14 @@ class CpuClock:
         seconds = lambda pids: cpu_ticks(list(pids)) / self.ticks_per_s  # noqa: E731
         return CpuSplit(seconds(browsers), seconds([self.served.process.pid]), seconds(kernels))
 
-    @staticmethod
-    def used(before: CpuSplit, after: CpuSplit) -> CpuSplit:
-        return CpuSplit(after.browsers - before.browsers, after.server - before.server, after.kernels - before.kernels)
-
 
 def percentile_95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def latency_line(what: str, latencies_s: list[float]) -> str:
+    return f"{what}: median {statistics.median(latencies_s):.2f} s, 95th percentile {percentile_95(latencies_s):.2f} s"
 
 
 def play_turn(pages, turn: int, offsets_s: list[float]) -> list[float]:
@@ -240,9 +237,8 @@ def bench(teams: int, scenario: str = "tutorial", folder: Path | None = None, st
         served.stop()
         log.close()
     return BenchResult(
-        teams, pool_ready, playable, within_a_minute, memory, len(kernels), stored,
-        CpuClock.used(cpu_at_open, cpu_at_join_boxes), CpuClock.used(cpu_at_join_boxes, cpu_at_playable),
-        CpuClock.used(cpu_at_playable, cpu_at_end), at_once, loaded,
+        teams, pool_ready, playable, loaded, within_a_minute, at_once, memory, len(kernels), stored,
+        cpu_at_join_boxes - cpu_at_open, cpu_at_playable - cpu_at_join_boxes, cpu_at_end - cpu_at_playable,
     )
 
 
