@@ -8,6 +8,7 @@ import bokeh.io
 import IPython
 import pytest
 import bokeh.resources
+from bokeh.embed.bundle import bundle_for_objs_and_resources
 from bokeh.models import GlyphRenderer
 from jupyter_bokeh.widgets import BokehModel
 
@@ -41,6 +42,7 @@ def test_play_loads_bokehjs_inline_once_per_page(bokehjs_loads, monkeypatch):
     for args, kwargs in bokehjs_loads:
         resources = args[0] if args else kwargs["resources"]
         assert resources.mode == "inline" and kwargs.get("hide_banner") is True
+        assert resources.components == wargame.ui.BOKEHJS
     page["session"] = "page-1-reloaded"  # a page reloaded while the kernel runs on
     play("tutorial")
     assert len(bokehjs_loads) == 2
@@ -73,6 +75,18 @@ def test_plots_are_bokeh_widgets_with_a_summary(expected_dashboard):
         assert isinstance(chart.model, BokehModel)
         assert chart.model in chart.widget.children and chart.summary in chart.widget.children
         assert chart.summary.value.strip(), chart.name
+
+
+def test_every_chart_needs_only_the_part_of_bokehjs_sent(expected_dashboard):
+    """A chart that needs a part of BokehJS not sent (a DataTable, WebGL, MathJax) would stay
+    blank in the page: bokeh names the parts a figure needs, and they must all be sent."""
+    expected_dashboard.forecast_button.click()
+    expected_dashboard.end_turn_button.click()
+    shown = {**expected_dashboard.plots.charts, **expected_dashboard.fan.charts}
+    for name, chart in shown.items():
+        needed = bundle_for_objs_and_resources([chart.figure], bokeh.resources.INLINE).js_raw
+        sent = bokeh.resources.Resources(mode="inline", components=wargame.ui.BOKEHJS).js_raw
+        assert needed == sent, f"the {name} chart needs more of BokehJS than load_bokehjs sends"
 
 
 def test_end_turn_updates_every_plot_in_place(expected_dashboard):

@@ -1,8 +1,9 @@
 """The dashboard a student plays with in a notebook: ``play("tutorial")``.
 
 ``play`` loads BokehJS inline into the page (there is no CDN in class), so a notebook needs no
-other set-up line than ``from wargame.ui import play``. BokehJS is about 8 MB: it is sent once
-to each page connected to the kernel, not with every ``play()`` (see ``load_bokehjs``).
+other set-up line than ``from wargame.ui import play``. Only BokehJS's core is sent (1.3 MB, the
+charts use nothing else; all of BokehJS made an 8 MB page), once to each page connected to the
+kernel, not with every ``play()`` (see ``load_bokehjs``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from ..game import Game
 from .dashboard import Dashboard
 
 __all__ = ["Dashboard", "play", "load_bokehjs"]
+
+# The part of BokehJS the charts need: its core. Bokeh sends every part to a notebook (widgets,
+# tables, WebGL, MathJax: 4 MB, twice over in the page) because it cannot know what will be shown.
+BOKEHJS = ["bokeh"]
 
 # The front-end connections (pages) this kernel has sent BokehJS to, by their session id.
 _BOKEHJS_SENT_TO: set[str] = set()
@@ -44,7 +49,7 @@ def load_bokehjs(force: bool = False) -> bool:
     session = frontend_session()
     if session in _BOKEHJS_SENT_TO and not force:
         return False
-    bokeh.io.output_notebook(bokeh.resources.INLINE, hide_banner=True)
+    bokeh.io.output_notebook(bokeh.resources.Resources(mode="inline", components=BOKEHJS), hide_banner=True)
     _BOKEHJS_SENT_TO.add(session)
     return True
 
