@@ -16,7 +16,8 @@ Many kernels write at once (one per team), so:
 - a team's game is held by one page at a time: ``claim`` is one conditional UPDATE (granted
   only where nobody else holds a live lease), so of two pages claiming at once exactly one
   wins, on either database; ``write_turn`` locks the team's row while it checks the holder
-  and the last turn (``FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time anyway).
+  and the last turn (``FOR UPDATE`` on PostgreSQL; on SQLite a writing transaction holds the
+  database's one write lock from its BEGIN: ``_sqlite_engine``).
 
 Where a session's database is: the folder always holds the session (its exports and logs).
 With SQLite the database is the folder's ``session.sqlite``. With PostgreSQL the folder holds
@@ -83,6 +84,7 @@ POINTER_MOST_BYTES = 64_000
 SCHEMA_VERSION = 2
 STATUSES = ("open", "closed")
 BUSY_TIMEOUT_S = 15.0
+WRITES = "wargame_writes"  # the execution option that marks a writing transaction
 RETRIES = 8
 POSTGRESQL_DRIVER = "postgresql+psycopg"
 # PostgreSQL's codes for a conflict that a second try can pass: serialization failure,
@@ -201,16 +203,31 @@ def retried(work: Callable[[], T], rng: np.random.Generator, attempts: int = RET
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    """An engine on the SQLite file, in WAL mode with a busy timeout (the SQLite-specific part)."""
+    """An engine on the SQLite file, in WAL mode with a busy timeout (the SQLite-specific part),
+    whose transactions are SQLite's own: a write transaction holds the write lock from BEGIN.
+
+    Python's sqlite3 driver begins a transaction only before the first INSERT, UPDATE or DELETE:
+    the reads before it (the next team number, the team's holder and last turn) ran outside
+    it, so two kernels could read the same state and both write on it (measured with 30 teams
+    joining at once: two took the same team number and one page's Join failed). Here the driver
+    begins nothing and SQLAlchemy says BEGIN: IMMEDIATE for a write (``Store.writer``), so of two
+    writers the second waits (the busy timeout) and then reads what the first wrote; plain BEGIN
+    for a read, which sees one consistent state and waits for nobody (WAL).
+    """
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record):  # every new connection of the pool
+        connection.isolation_level = None  # the driver begins no transaction: "begin" below does
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITES) else "BEGIN")
 
     return engine
 
@@ -350,6 +367,9 @@ class Store:
 
     def __init__(self, engine: Engine, folder: Path, where: str | None = None, schema: str | None = None):
         self.engine = engine
+        # What writes goes through this one: on SQLite its transactions take the write lock as
+        # they begin (``_sqlite_engine``); reads through ``engine`` never wait for a writer.
+        self.writer = engine.execution_options(**{WRITES: True})
         self.folder = folder
         self.where = where or str(folder / DATABASE_NAME)  # the database, as messages name it
         self.schema = schema  # the session's PostgreSQL schema (None: an SQLite file)
@@ -378,7 +398,7 @@ class Store:
         store = cls._create_sqlite(folder) if url is None else cls._create_postgresql(folder, server_url(url))
 
         def write():
-            with store.engine.begin() as connection:
+            with store.writer.begin() as connection:
                 connection.execute(insert(kit_schema).values(id=1, version=SCHEMA_VERSION, written_at=now_text()))
                 connection.execute(
                     insert(session_table).values(
@@ -402,7 +422,7 @@ class Store:
         schema = new_schema_name(folder)
         store = cls(_postgresql_engine(url, schema), folder, f"{shown_url(url)} (schema {schema})", schema)
         try:
-            with store.engine.begin() as connection:
+            with store.writer.begin() as connection:
                 connection.execute(CreateSchema(schema))
                 metadata.create_all(connection)
         except OperationalError as error:
@@ -497,7 +517,7 @@ class Store:
         """Bring an older session to this kit's version, one step at a time, in one transaction."""
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 found = connection.execute(select(kit_schema.c.version).where(kit_schema.c.id == 1).with_for_update()).scalar_one()
                 for step in range(found, SCHEMA_VERSION):  # another kernel may have upgraded it meanwhile
                     UPGRADES[step](connection)
@@ -526,7 +546,7 @@ class Store:
         """Close the session: no team can join or play a turn after this."""
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(
                     update(session_table).where(session_table.c.id == 1).values(status="closed", closed_at=now_text())
                 )
@@ -535,7 +555,7 @@ class Store:
 
     def reopen(self) -> None:
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(update(session_table).where(session_table.c.id == 1).values(status="open", closed_at=None))
 
         self._retried(write)
@@ -545,7 +565,7 @@ class Store:
         digest = hashlib.sha256(token.encode()).hexdigest()
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(update(session_table).where(session_table.c.id == 1).values(instructor_token_hash=digest))
 
         self._retried(write)
@@ -573,13 +593,12 @@ class Store:
         """Add a team (numbered in join order) with its ``code``; the team as stored if it
         exists already (compare its code with ``code`` to know which).
 
-        The session's row is locked while the next number is chosen, so two teams joining at
-        the same moment on PostgreSQL take numbers one after the other (SQLite has one writer
-        at a time anyway).
+        The session's row (PostgreSQL) or the database (SQLite) is locked while the next number
+        is chosen, so two teams joining at the same moment take numbers one after the other.
         """
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(select(session_table.c.id).where(session_table.c.id == 1).with_for_update())
                 existing = connection.execute(select(teams_table).where(teams_table.c.name == name)).one_or_none()
                 if existing is None:
@@ -604,7 +623,7 @@ class Store:
         """
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 now = clock()
                 grant = update(teams_table).where(teams_table.c.name == name)
                 if not take_over:
@@ -627,7 +646,7 @@ class Store:
         """Give a team that has no code (it joined before teams had codes) ``code``."""
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(update(teams_table).where(teams_table.c.name == name, teams_table.c.code.is_(None)).values(code=code))
 
         self._retried(write)
@@ -636,7 +655,7 @@ class Store:
         """The page ``holder`` lets go of the team's game (only if it still holds it)."""
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 connection.execute(
                     update(teams_table)
                     .where(teams_table.c.name == name, teams_table.c.holder == holder)
@@ -656,7 +675,7 @@ class Store:
         text = json.dumps(save, allow_nan=False)
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 # Locks (PostgreSQL; SQLite has one writer at a time): the session cannot close
                 # and the team cannot change hands or store a turn until this turn is in.
                 status = connection.execute(
@@ -712,7 +731,7 @@ class Store:
         text = json.dumps(event, allow_nan=False)
 
         def write():
-            with self.engine.begin() as connection:
+            with self.writer.begin() as connection:
                 return connection.execute(insert(events_table).values(event=text, injected_at=now_text())).inserted_primary_key[0]
 
         return self._retried(write)
