@@ -62,6 +62,7 @@ def test_serve_runs_voila_with_the_class_pool():
     command = voila_command(teams=30, port=8866, ip="127.0.0.1")
     assert "run_voila" in " ".join(command) and f"--spare={SPARE_KERNELS}" in command
     assert "--pool_size=30" in command and "--preheat_kernel=True" in command
+    assert "--KernelManager.transport=ipc" in command  # no port to race for as 30 kernels start
 
 
 @pytest.mark.slow
@@ -77,3 +78,20 @@ def test_thirty_teams_join_and_play_a_turn_each(tmp_path):
     print("\n" + "\n".join(result.lines()))
     assert result.stored_turns == 60  # two turns each
     assert len(result.latencies_s) == len(result.burst_latencies_s) == 30
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_thirty_teams_as_page_clients_join_and_play_two_turns_each(tmp_path):
+    """The same class with the pages' requests and messages but not their browsers' work: the
+    server's side of a class, whose figures the closing notes quote against the targets."""
+    gate.require_chromium()  # one Chromium page shows what a page asks the server for
+    from wargame.classroom.bench import bench
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        result = worker.submit(bench, 30, folder=tmp_path, pages="clients").result()
+    print("\n" + "\n".join(result.lines()))
+    assert result.pages == "page clients"
+    assert result.stored_turns == 60
+    assert len(result.latencies_s) == len(result.burst_latencies_s) == 30
+

@@ -5,9 +5,9 @@
 ``serve FOLDER --scenario NAME --seed S --teams N [--port P] [--ip ADDRESS] [--store URL]``
     Create or reopen a live class session in FOLDER and serve the student app (see ``serve``);
     ``--store postgresql://…`` keeps a new session's database on a PostgreSQL server.
-``bench --teams N [--store URL]``
-    Open N student pages in headless Chromium against a served demo session and measure
-    (see ``bench``).
+``bench --teams N [--store URL] [--pages browsers|clients]``
+    Open N student pages in headless Chromium (or as page clients, without a browser's own
+    work) against a served demo session and measure (see ``bench``).
 ``hub-service FOLDER [--store URL] --scenario NAME --seed S``
     The class session as a JupyterHub service, started by the hub (see ``hub_service`` and
     deploy/jupyterhub/).
@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--teams", type=int, default=10, help="pages to open (default: 10)")
     bench.add_argument("--scenario", default="tutorial", help="a shipped scenario's name (default: tutorial)")
     bench.add_argument("--store", metavar="URL", help="measure with the session's database on this PostgreSQL server (default: an SQLite file)")
+    bench.add_argument(
+        "--pages", choices=("browsers", "clients"), default="browsers",
+        help="browsers: Chromium pages, sharing this machine with the server; clients: the pages' requests and widget "
+        "messages without a browser, the server's and kernels' work alone, as in class (default: browsers)",
+    )
     bench.set_defaults(run=_run_bench)
     hub = commands.add_parser(
         "hub-service",

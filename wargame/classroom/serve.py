@@ -22,6 +22,11 @@ on a PostgreSQL server (``store``): the folder then says where it is, and the ke
 from there. A password in that URL reaches the kernels as ``PGPASSWORD`` (libpq's own variable),
 never through a file.
 
+The kernels talk to the server over Unix sockets (``KernelManager.transport=ipc``), not TCP
+ports: a port is chosen free and then bound by the kernel, and with a class's kernels starting
+at once another process can take it first (measured: one of 31 kernels died with "Address
+already in use", and the page given it failed after 60 s).
+
 A page may send its kernel only the widgets' messages (``PAGE_MESSAGES``): code sent through a
 kernel's websocket is dropped by the server, so the app runs no code a student types.
 
@@ -121,6 +126,7 @@ def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK)
         "--no-browser", f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         "--preheat_kernel=True", f"--pool_size={teams}",
         "--show_tracebacks=False",
+        "--KernelManager.transport=ipc",
         f"--MappingKernelManager.allowed_message_types={list(PAGE_MESSAGES)}",
     ]
 
