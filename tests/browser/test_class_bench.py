@@ -9,15 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from wargame.classroom.serve import SPARE_KERNELS, class_pool, voila_command
+from wargame.classroom.serve import SPARE_KERNELS, class_pool, pool_kernels, voila_command
 
 from . import gate
 
 
-def kernels_started(teams: int, pages: int, spare: int | None) -> tuple[int, int]:
-    """Kernels Voilà's own pool manager (or, with ``spare``, the class pool) starts for a class
-    of ``teams`` when ``pages`` pages open, and how many it then holds ready. The kernels are
-    stand-ins: starting one only counts it."""
+def kernels_started(pool: int, pages: int, spare: int | None) -> tuple[int, int, int]:
+    """Kernels Voilà's own pool manager (or, with ``spare``, the class pool) starts when its
+    pool of ``pool`` kernels is filled and when ``pages`` pages then open, and how many it then
+    holds ready. The kernels are stand-ins: starting one only counts it."""
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from traitlets.config import Configurable
     from voila.voila_kernel_manager import voila_kernel_manager_factory
@@ -25,7 +25,7 @@ def kernels_started(teams: int, pages: int, spare: int | None) -> tuple[int, int
     started = []
     parent = Configurable()
     parent.root_dir, parent.notebook_path, parent.base_url, parent.server_url, parent.port = "/tmp", "/tmp/app.ipynb", "/", "/", 0
-    manager_class = voila_kernel_manager_factory(AsyncMappingKernelManager, True, teams)
+    manager_class = voila_kernel_manager_factory(AsyncMappingKernelManager, True, pool)
     if spare is not None:
         manager_class = class_pool(manager_class, spare)
 
@@ -36,32 +36,38 @@ def kernels_started(teams: int, pages: int, spare: int | None) -> tuple[int, int
 
     async def open_pages():
         manager = CountingPool(parent=parent, fill_delay=0)
+        await asyncio.sleep(0.05)  # the first fill's tasks run
+        before = len(started)
         for _ in range(pages):
             if manager.get_pool_size("app.ipynb"):  # as Voilà's page handler asks (else a kernel of its own)
                 await manager.get_rendered_notebook("app.ipynb")
             await asyncio.sleep(0)
         await asyncio.sleep(0.05)  # the refills' tasks run
-        return manager.get_pool_size("app.ipynb")
+        return before, manager.get_pool_size("app.ipynb")
 
     # in a thread of its own: Playwright's sync API (other tests of the session) keeps an event
     # loop running in this one, where asyncio.run refuses to start another
     with ThreadPoolExecutor(1) as thread:
-        ready = thread.submit(asyncio.run, open_pages()).result()
-    return len(started), ready
+        before, ready = thread.submit(asyncio.run, open_pages()).result()
+    return before, len(started) - before, ready
 
 
-def test_voilas_own_pool_doubles_a_class_and_the_class_pool_does_not():
-    assert kernels_started(teams=6, pages=6, spare=None) == (12, 6)  # Voilà 0.5 refills every kernel taken
-    assert kernels_started(teams=6, pages=6, spare=2) == (8, 2)  # the class, then two spares
-    assert kernels_started(teams=6, pages=8, spare=2) == (10, 2)  # reloads and late teams: spares, refilled
-    assert kernels_started(teams=6, pages=8, spare=0) == (6, 0)  # none: two pages start kernels as they come
-    assert kernels_started(teams=1, pages=1, spare=2) == (2, 1)  # a class smaller than the spares keeps its size
+def test_voilas_own_pool_doubles_a_class_and_the_class_pool_starts_its_kernels_before_it():
+    # (kernels started before the class, started while its pages opened, ready afterwards)
+    assert kernels_started(pool=6, pages=6, spare=None) == (6, 6, 6)  # Voilà 0.5 refills every kernel taken
+    six_teams = pool_kernels(6)
+    assert six_teams == 6 + SPARE_KERNELS
+    assert kernels_started(pool=six_teams, pages=6, spare=SPARE_KERNELS) == (8, 0, 2)  # the class and two spares, all before
+    assert kernels_started(pool=6, pages=6, spare=SPARE_KERNELS) == (6, 2, 2)  # spares not counted in: started in class
+    assert kernels_started(pool=six_teams, pages=8, spare=SPARE_KERNELS) == (8, 2, 2)  # reloads, late teams: spares refilled
+    assert kernels_started(pool=6, pages=8, spare=0) == (6, 0, 0)  # none: two pages start kernels as they come
+    assert kernels_started(pool=pool_kernels(1), pages=1, spare=SPARE_KERNELS) == (3, 0, 2)
 
 
 def test_serve_runs_voila_with_the_class_pool():
     command = voila_command(teams=30, port=8866, ip="127.0.0.1")
     assert "run_voila" in " ".join(command) and f"--spare={SPARE_KERNELS}" in command
-    assert "--pool_size=30" in command and "--preheat_kernel=True" in command
+    assert f"--pool_size={30 + SPARE_KERNELS}" in command and "--preheat_kernel=True" in command
     assert "--KernelManager.transport=ipc" in command  # no port to race for as 30 kernels start
 
 

@@ -62,6 +62,7 @@ def test_two_clients_join_a_served_session_and_play_a_turn_each(tmp_path):
         clicked = time.monotonic()
         await client.click(client.find("Button", enabled=True, description="End turn"))
         await client.until(lambda: client.shows("Turn 1 played:"), "turn 1 played")
+        assert client.handled, "the kernel said it had handled the messages sent"
         latency = time.monotonic() - clicked
         await client.close()
         return latency

@@ -16,7 +16,8 @@ pages are opened one of two ways:
 It reports:
 
 - the time from opening the link on every page until every page is playable (joined, with
-  its End turn button shown);
+  its End turn button shown; for a page client, also with the whole dashboard received, which
+  a browser needs before it can draw it);
 - the click-to-update latency of End turn, from each click until that page shows the played
   turn (median and 95th percentile), twice: turn 1 with the N teams clicking within one minute
   (one click every 60/N seconds, as a class does), then turn 2 with all N clicking at the same
@@ -235,8 +236,10 @@ class ClientPages:
     def join(self) -> None:
         async def join_one(number, client):
             await client.type_into(client.find("Text", placeholder=JOIN_BOX), f"Team {number}")
-            await client.click(client.find("Button", description="Join"))
+            joined = await client.click(client.find("Button", description="Join"))
             await client.until(lambda: client.find("Button", enabled=True, description="End turn"), "End turn")
+            # and the whole dashboard has arrived, charts and all, as a browser needs to draw it
+            await client.until_handled(joined, "the dashboard")
 
         self._all(join_one(number, client) for number, client in enumerate(self.clients, start=1))
 
@@ -348,7 +351,7 @@ def bench(teams: int, scenario: str = "tutorial", folder: Path | None = None, st
     pool = teams + (pages == "clients")
     served = serving.start(folder / "session", scenario, seed=1, teams=pool, log=log, store_url=store_url)
     try:
-        _wait_for_pool(log_path, pool)
+        _wait_for_pool(log_path, serving.pool_kernels(pool))
         _wait_until_quiet(served)
         pool_ready = time.monotonic() - started
         if pages == "clients":

@@ -47,6 +47,7 @@ class PageClient:
         self.timeout_s = timeout_s
         self.session = Session(session=uuid.uuid4().hex, username="student")
         self.widgets: dict[str, dict] = {}  # comm id -> the widget's state, as the kernel last sent it
+        self.handled: set[str] = set()  # the messages sent whose handling the kernel has finished
         self._changed = asyncio.Condition()
         self._socket = None
         self._reading: asyncio.Task | None = None
@@ -101,15 +102,23 @@ class PageClient:
             except asyncio.TimeoutError:
                 raise PageError(f"the page waited {self.timeout_s:.0f} s for {what}.") from None
 
-    async def type_into(self, comm_id: str, value: str) -> None:
-        await self._send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}})
+    async def type_into(self, comm_id: str, value: str) -> str:
+        """Type ``value`` into a text box; returns the message's id (see ``until_handled``)."""
+        return await self._send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}})
 
-    async def click(self, comm_id: str) -> None:
-        await self._send("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}})
+    async def click(self, comm_id: str) -> str:
+        """Click a button; returns the message's id (see ``until_handled``)."""
+        return await self._send("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}})
 
-    async def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+    async def until_handled(self, msg_id: str, what: str) -> None:
+        """Wait until the kernel has finished handling the message ``msg_id`` and everything it
+        sent meanwhile has arrived (its "idle" comes after all of it, on the same channel)."""
+        await self.until(lambda: msg_id in self.handled, what)
+
+    async def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         message = self.session.msg(msg_type, content, metadata=metadata)
         await self._socket.write_message(serialize_msg_to_ws_v1(message, "shell", pack=self.session.pack), binary=True)
+        return message["header"]["msg_id"]
 
     async def _read(self) -> None:
         while (frame := await self._socket.read_message()) is not None:
@@ -118,8 +127,12 @@ class PageClient:
             channel, parts = deserialize_msg_from_ws_v1(frame)
             if channel != "iopub":
                 continue
-            header, content = json.loads(parts[0]), json.loads(parts[3])
-            if self._take(header["msg_type"], content):
+            header, parent, content = json.loads(parts[0]), json.loads(parts[1]), json.loads(parts[3])
+            if header["msg_type"] == "status" and content.get("execution_state") == "idle" and parent.get("msg_id"):
+                self.handled.add(parent["msg_id"])
+                async with self._changed:
+                    self._changed.notify_all()
+            elif self._take(header["msg_type"], content):
                 async with self._changed:
                     self._changed.notify_all()
 
