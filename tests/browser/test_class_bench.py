@@ -69,6 +69,7 @@ def test_serve_runs_voila_with_the_class_pool():
     assert "run_voila" in " ".join(command) and f"--spare={SPARE_KERNELS}" in command
     assert f"--pool_size={30 + SPARE_KERNELS}" in command and "--preheat_kernel=True" in command
     assert "--KernelManager.transport=ipc" in command  # no port to race for as 30 kernels start
+    assert "--VoilaExecutor.iopub_timeout=120" in command  # no page rendered without the app
 
 
 @pytest.mark.slow

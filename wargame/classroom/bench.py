@@ -161,10 +161,12 @@ class BrowserPages:
 
     label = "browsers"
 
-    def __init__(self, url: str, teams: int):
+    def __init__(self, url: str, teams: int, folder: Path):
         from playwright.sync_api import sync_playwright
 
         self.url = url
+        self.folder = folder  # where a page that fails leaves its screenshot and its console
+        self.console: dict[int, list[str]] = {}
         self.playwright = sync_playwright().start()
         self.browser = self.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         self.pages = [self.browser.new_context().new_page() for _ in range(teams)]
@@ -172,10 +174,15 @@ class BrowserPages:
     def open(self) -> None:
         from playwright.sync_api import expect
 
-        for page in self.pages:
+        for index, page in enumerate(self.pages):
+            self.console[index] = []
+            page.on("console", lambda message, index=index: self.console[index].append(f"{message.type}: {message.text}"))
             page.goto(self.url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
-        for page in self.pages:
-            expect(page.get_by_placeholder(JOIN_BOX)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        for index, page in enumerate(self.pages):
+            try:
+                expect(page.get_by_placeholder(JOIN_BOX)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+            except AssertionError:
+                raise TimeoutError(f"page {index + 1} of {len(self.pages)} showed no join box; {self._left_for_later(index)}") from None
 
     def join(self) -> None:
         from playwright.sync_api import expect
@@ -212,6 +219,13 @@ class BrowserPages:
     def close(self) -> None:
         self.browser.close()
         self.playwright.stop()
+
+    def _left_for_later(self, index: int) -> str:
+        """Keep a failed page's screenshot and console messages in the folder; say where."""
+        shot, console = self.folder / f"page-{index + 1}.png", self.folder / f"page-{index + 1}-console.txt"
+        self.pages[index].screenshot(path=str(shot), full_page=True)
+        console.write_text("\n".join(self.console[index]), encoding="utf-8")
+        return f"its screenshot is {shot} and its console {console}."
 
 
 class ClientPages:
@@ -359,7 +373,7 @@ def bench(teams: int, scenario: str = "tutorial", folder: Path | None = None, st
             _wait_until_quiet(served)
             students = ClientPages(served.url, teams, resources)
         else:
-            students = BrowserPages(served.url, teams)
+            students = BrowserPages(served.url, teams, folder)
         try:
             clock = CpuClock(served, this_process=pages == "clients")
             cpu_at_open = clock.read()

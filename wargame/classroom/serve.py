@@ -59,6 +59,11 @@ MOST_TEAMS = 60
 # Kernels kept ready once the class has taken the pool: a reloaded page or a late team gets one
 # at once; any more would run the app beside the class's kernels for nobody.
 SPARE_KERNELS = 2
+# How long Voilà waits for a cell's output once its kernel has run it, as it pre-runs the app in
+# each kernel of the pool. Its executor's default is 4 s, after which it renders the page
+# without the rest of the output: with 32 kernels starting on two cores, one page came without
+# the app (Voilà logged "Timeout waiting for IOPub output") and its student could never join.
+IOPUB_TIMEOUT_S = 120
 # What a page may send its kernel: the widgets' messages, nothing that runs code. Voilà runs
 # the notebook itself, server-side; without this list a page could send an execute_request
 # through its kernel's websocket, and that code could read every team's game in the store.
@@ -132,6 +137,7 @@ def voila_command(teams: int, port: int, ip: str, notebook: Path = APP_NOTEBOOK)
         "--preheat_kernel=True", f"--pool_size={pool_kernels(teams)}",
         "--show_tracebacks=False",
         "--KernelManager.transport=ipc",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
         f"--MappingKernelManager.allowed_message_types={list(PAGE_MESSAGES)}",
     ]
 
