@@ -128,16 +128,18 @@ class PageClient:
             if channel != "iopub":
                 continue
             header, parent, content = json.loads(parts[0]), json.loads(parts[1]), json.loads(parts[3])
-            if header["msg_type"] == "status" and content.get("execution_state") == "idle" and parent.get("msg_id"):
-                self.handled.add(parent["msg_id"])
-                async with self._changed:
-                    self._changed.notify_all()
-            elif self._take(header["msg_type"], content):
+            if self._take(header["msg_type"], content, parent):
                 async with self._changed:
                     self._changed.notify_all()
 
-    def _take(self, msg_type: str, content: dict) -> bool:
-        """Record what a widget message from the kernel says; whether it changed a widget."""
+    def _take(self, msg_type: str, content: dict, parent: dict | None = None) -> bool:
+        """Record what a message from the kernel says (a widget's state, or that the kernel has
+        handled one of ours: ``parent``); whether it changed anything a wait may be for."""
+        if msg_type == "status":
+            if content.get("execution_state") != "idle" or not (parent or {}).get("msg_id"):
+                return False
+            self.handled.add(parent["msg_id"])
+            return True
         data = content.get("data") or {}
         if msg_type == "comm_open" and content.get("target_name") == "jupyter.widget":
             self.widgets[content["comm_id"]] = dict(data.get("state", {}))  # a new widget: its whole state
